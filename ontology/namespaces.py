@@ -47,6 +47,8 @@ PPLAN = Namespace("http://purl.org/net/p-plan#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+# W3C Representing Content in RDF: the characters of a source file (cnt:chars).
+CNT = Namespace("http://www.w3.org/2011/content#")
 
 # kehoach's own terms and its data.
 KH = Namespace("https://w3id.org/kehoach/ontology#")
@@ -71,6 +73,7 @@ PREFIXES: dict[str, str] = {
     "p-plan": PPLAN.base,
     "schema": SCHEMA.base,
     "foaf": FOAF.base,
+    "cnt": CNT.base,
     "kh": KH.base,
     "khid": ID.base,
 }

@@ -1,0 +1,100 @@
+"""Decide, before any store is touched, whether a request's SPARQL may run here.
+
+The endpoint is read-only and must never reach other machines, so SPARQL Update (INSERT,
+DELETE, LOAD, CLEAR ...) and federated `SERVICE` are refused. The decision is made on
+rdflib's parse tree, which names every `ServiceGraphPattern` wherever it sits (sub-query,
+EXISTS, OPTIONAL ...). A query rdflib cannot parse (Oxigraph accepts a few extensions and
+SPARQL 1.2 syntax rdflib does not) gets a token scan that skips strings, IRIs and comments
+and refuses any bare SERVICE keyword; Oxigraph then judges its syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+UPDATE_OPERATIONS = {
+    "Load", "Clear", "Drop", "Create", "Add", "Move", "Copy",
+    "InsertData", "DeleteData", "DeleteWhere", "Modify",
+}
+QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask", "DescribeQuery": "describe"}
+
+
+class Refused(Exception):
+    """The request is understood but not allowed here (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What we know about an accepted query before running it."""
+
+    form: str | None  # select | construct | ask | describe; None when rdflib could not parse it
+
+
+def _node_names(node) -> "list[str]":
+    """Every CompValue name in an rdflib parse tree, depth first (iterative: deep trees exist)."""
+    names: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.append(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(list(item))
+    return names
+
+
+_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"  # IRIs
+    r"|#[^\n]*",  # comments
+    re.DOTALL,
+)
+_SERVICE_KEYWORD = re.compile(r"(?<![\w:?$@.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+
+
+def mentions_service_keyword(query: str) -> bool:
+    """A bare SERVICE keyword outside strings, IRIs, comments, variables and prefixed names."""
+    return bool(_SERVICE_KEYWORD.search(_SKIPPED.sub(" ", query)))
+
+
+def _update_refusal(names: list[str]) -> str:
+    if "Load" in names:
+        return "LOAD is not allowed: this endpoint is read-only and does not fetch remote data."
+    return "SPARQL Update is not allowed: this endpoint is read-only (queries only)."
+
+
+SERVICE_REFUSAL = (
+    "SERVICE (federated query) is not allowed: this endpoint does not contact other servers."
+)
+
+
+def check_query(query: str) -> Verdict:
+    """Raise Refused for updates and SERVICE; return the query form when rdflib can tell it."""
+    try:
+        tree = parseQuery(query)
+    except Exception:  # noqa: BLE001 - any parse failure just means "not a query rdflib knows"
+        tree = None
+    if tree is not None:
+        names = _node_names(tree)
+        if "ServiceGraphPattern" in names:
+            raise Refused(SERVICE_REFUSAL)
+        form = next((QUERY_FORMS[n] for n in names if n in QUERY_FORMS), None)
+        return Verdict(form=form)
+    try:
+        update = parseUpdate(query)
+    except Exception:  # noqa: BLE001
+        update = None
+    update_names = _node_names(update) if update is not None else []
+    if UPDATE_OPERATIONS.intersection(update_names):
+        raise Refused(_update_refusal(update_names))
+    if mentions_service_keyword(query):
+        raise Refused(SERVICE_REFUSAL)
+    return Verdict(form=None)

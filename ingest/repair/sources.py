@@ -1,0 +1,77 @@
+"""The offline texts the repair model is built from, each a function returning text.
+
+Why these: the clean corpus plans are in-domain (the same programmes, agencies and
+phrases); underthesea ships the Viet74K word list (every Vietnamese syllable and most
+compound words) and, inside its POS-tagger package, about 97,000 words of running
+VLSP 2013 text (news and legal prose); vietnamadminunits ships province and district
+names. The OCR'd plans are never used: detection keeps them out, and the evaluation
+holds each clean plan out in turn.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def _underthesea_dir() -> Path:
+    import underthesea  # imported lazily: it costs half a second
+
+    return Path(underthesea.__file__).resolve().parent
+
+
+def viet74k_words() -> list[str]:
+    """underthesea's bundled Viet74K list: one word (one or more syllables) per line."""
+    path = _underthesea_dir() / "corpus" / "data" / "Viet74K.txt"
+    return [w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip()]
+
+
+def vlsp2013_sentences() -> Iterator[str]:
+    """Running text of the VLSP 2013 test set, from the tagged output underthesea ships."""
+    path = _underthesea_dir() / "pipeline" / "pos_tag" / "models" / "pos_crf_vlsp2013_20230303" / "test_output.txt"
+    if not path.exists():
+        return
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if words:
+                yield " ".join(words)
+            words = []
+            continue
+        words.append(line.split("\t")[0])
+    if words:
+        yield " ".join(words)
+
+
+def admin_unit_names() -> list[str]:
+    """Province and district names (before and after the 2025 merger) from vietnamadminunits."""
+    import vietnamadminunits
+
+    db = Path(vietnamadminunits.__file__).resolve().parent / "data" / "dataset.db"
+    names: set[str] = set()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        for (p, d, ps, ds) in conn.execute("select distinct province, district, provinceShort, districtShort from admin_units_legacy"):
+            names.update(x for x in (p, d, ps, ds) if x)
+        for (p, ps) in conn.execute("select distinct province, provinceShort from admin_units"):
+            names.update(x for x in (p, ps) if x)
+    return sorted(names)
+
+
+def corpus_plans(exclude: Iterable[str] = ()) -> dict[str, str]:
+    """Clean plans of the corpus by id (file stem); documents that need repair are left out."""
+    from .detect import needs_repair
+
+    skip = set(exclude)
+    plans = {}
+    for path in sorted(CORPUS_DIR.glob("*.txt")):
+        if path.stem in skip:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if needs_repair(text):
+            continue
+        plans[path.stem] = text
+    return plans

@@ -1,0 +1,249 @@
+"""The `kehoach` command line.
+
+Every command prints a one-line message and exits non-zero on bad input (missing file,
+unreadable encoding, malformed SPARQL ...), never a traceback. Sub-systems define their
+commands in their own package (search/cli.py, api/cli.py, ...) and are registered at the
+bottom of this file, one line each.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kehoach import __version__
+from kehoach.config import DEFAULT_STORE, bundled_corpus, named_query
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="Store directory (Oxigraph graph + search index). Env: KEHOACH_STORE.",
+)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"kehoach: error: {message}", err=True)
+    sys.exit(code)
+
+
+def clean_errors(func):
+    """Turn the errors users cause into one-line messages and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from kehoach.graph.store import StoreError
+        from kehoach.ingest.errors import IngestError
+
+        try:
+            return func(*args, **kwargs)
+        except (IngestError, StoreError, FileNotFoundError) as exc:
+            fail(str(exc))
+        except SyntaxError as exc:  # pyoxigraph's SPARQL parser
+            fail(f"malformed SPARQL: {exc}")
+        except OSError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kehoach")
+def main() -> None:
+    """kehoach: knowledge graph and search over Vietnamese lifelong-learning programme plans."""
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure quality on the hand-made gold sets in tests/gold and tests/eval."""
+
+
+# --- ingest -------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--no-repair", is_flag=True, help="Do not restore diacritics of OCR'd plans.")
+@click.option("--no-search", is_flag=True, help="Update the graph only, not the search index.")
+@clean_errors
+def ingest(paths: tuple[Path, ...], store_dir: Path, no_repair: bool, no_search: bool) -> None:
+    """Ingest plan files (default: the bundled corpus) into the store.
+
+    Re-ingesting a plan replaces it atomically. A file that fails is reported and
+    skipped; the others are still ingested, and the exit code is 1.
+    """
+    from tqdm import tqdm
+
+    from kehoach.graph.store import PlanStore
+    from kehoach.ingestion import ingest_files
+
+    files = [p for path in (paths or bundled_corpus()) for p in _expand(Path(path))]
+    if not files:
+        fail("no plan files given or found")
+    store = PlanStore(store_dir)
+    with tqdm(total=len(files), unit="plan", file=sys.stderr, disable=None) as bar:
+        report = ingest_files(files, store, repair=not no_repair, search=not no_search, progress=bar.update)
+    for line in report.lines():
+        click.echo(line)
+    if report.failures:
+        sys.exit(1)
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(path.glob("*.txt"))
+    return [path]
+
+
+# --- extract ------------------------------------------------------------------
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@click.option("--no-repair", is_flag=True, help="Do not restore diacritics of OCR'd text.")
+@clean_errors
+def extract(file: Path, as_json: bool, no_repair: bool) -> None:
+    """Print what kehoach reads from one plan file, without touching the store."""
+    from kehoach.ingest.pipeline import extract_plan
+
+    record = extract_plan(file, repair=not no_repair)
+    if as_json:
+        click.echo(json.dumps(record.to_json(), ensure_ascii=False, indent=2))
+        return
+    plan = record.plan_json()
+    for key in ("identifier", "doc_type", "issuer", "province", "province_code", "province_code_2025", "date", "date_precision", "date_not_before", "title", "programmes", "implements", "signer", "signer_title"):
+        click.echo(f"{key:>20}: {plan[key]}")
+    click.echo(f"{'references':>20}: {', '.join(r.identifier for r in record.references)}")
+    click.echo(f"{'segments':>20}: {len(record.segments)}")
+    for kind in ("targets", "tasks", "responsibilities", "agencies", "events"):
+        click.echo(f"{kind:>20}: {len(getattr(record, kind))}")
+
+
+# --- sparql -------------------------------------------------------------------
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@STORE_OPTION
+@clean_errors
+def sparql(query: str, fmt: str, store_dir: Path) -> None:
+    """Run a SPARQL query: inline text, @file.rq, or @name of a bundled query
+    (graph/queries/name.rq). Project prefixes (eli:, kh:, org: ...) are predeclared."""
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
+
+    from kehoach.graph.store import PlanStore
+
+    text = _query_text(query)
+    store = PlanStore(store_dir, read_only=True)
+    result = store.query(text)
+    if isinstance(result, QueryBoolean):
+        click.echo("true" if bool(result) else "false")
+        return
+    if not isinstance(result, QuerySolutions):
+        click.echo(result.serialize(format=__import__("pyoxigraph").RdfFormat.TURTLE).decode("utf-8"))
+        return
+    if fmt in ("json", "csv", "tsv"):
+        formats = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
+        click.echo(result.serialize(format=formats[fmt]).decode("utf-8"))
+        return
+    variables = [v.value for v in result.variables]
+    rows = [[_display(sol[v]) for v in variables] for sol in result]
+    click.echo(format_table(variables, rows))
+
+
+def _query_text(query: str) -> str:
+    if not query.startswith("@"):
+        return query
+    ref = query[1:]
+    path = Path(ref)
+    if path.is_file():
+        return path.read_text("utf-8")
+    return named_query(ref)
+
+
+def _display(term) -> str:
+    if term is None:
+        return ""
+    value = getattr(term, "value", str(term))
+    for prefix in ("https://w3id.org/kehoach/id/",):
+        if isinstance(value, str) and value.startswith(prefix):
+            return "khid:" + value[len(prefix) :]
+    return str(value)
+
+
+def format_table(headers: list[str], rows: list[list[str]], max_width: int = 60) -> str:
+    """A plain-text table; cells longer than max_width are shortened with '…' (display only)."""
+    def cut(s: str) -> str:
+        s = s.replace("\n", " ")
+        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+
+    cells = [[cut(h) for h in headers]] + [[cut(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+# --- plans (summary) ----------------------------------------------------------
+@main.command()
+@STORE_OPTION
+@clean_errors
+def plans(store_dir: Path) -> None:
+    """Summary table of the plans in the store (the named query graph/queries/plans.rq)."""
+    from kehoach.graph.store import PlanStore
+
+    store = PlanStore(store_dir, read_only=True)
+    variables, rows = store.select_rows(named_query("plans-summary"))
+    click.echo(format_table(variables, [[_display_value(r[v]) for v in variables] for r in rows]))
+
+
+def _display_value(value) -> str:
+    return "" if value is None else str(value)
+
+
+# --- validate -----------------------------------------------------------------
+@main.command()
+@STORE_OPTION
+@clean_errors
+def validate(store_dir: Path) -> None:
+    """Check the store against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations."""
+    from kehoach.graph.store import PlanStore
+    from kehoach.graph.validate import validate_graph
+
+    store = PlanStore(store_dir, read_only=True)
+    quads = store.all_quads()
+    if not quads:
+        fail("the store is empty: run `kehoach ingest` first")
+    conforms, report, violations = validate_graph(quads)
+    click.echo(report if not conforms else f"SHACL: conforms ({len(quads)} quads, {len(store.plan_ids())} plans, 0 violations)")
+    if not conforms:
+        click.echo(f"SHACL: {violations} violation(s)")
+        sys.exit(1)
+
+
+# --- export -------------------------------------------------------------------
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "turtle", "jsonld", "nquads", "ntriples"]), default="trig", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file instead of stdout.")
+@STORE_OPTION
+@clean_errors
+def export(fmt: str, output: Path | None, store_dir: Path) -> None:
+    """Export the whole graph (TriG/N-Quads/JSON-LD keep one graph per plan; Turtle and
+    N-Triples get the union of the plans' graphs)."""
+    from kehoach.graph.store import PlanStore
+
+    data = PlanStore(store_dir, read_only=True).export(fmt)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+# --- command registrations (one line each) ---

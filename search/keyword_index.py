@@ -1,0 +1,124 @@
+"""BM25 over Vietnamese syllables with diacritics folded, via bm25s.
+
+Why folded syllables: users type without tone marks ("thu vien xa"), and the OCR plan
+lost most of them ("Thu vién", "hoc tap subt doi"); folding both sides (đ -> d, lower
+case) makes all three spellings meet. Extra token kinds are switchable so each one's
+effect can be measured (see `kehoach eval search --ablation`):
+- codes: document numbers kept whole ("1520/qd-ttg", "24-kh/tu") besides their parts;
+- numbers: "8.000" -> "8000", "70%" -> "70%" as one token, dates "21/4" whole;
+- bigrams: adjacent syllable pairs ("thu_vien"), Vietnamese words being mostly two
+  syllables, so "học tập" does not match every "tập" and "học";
+- words: underthesea word segmentation (slower; joins multi-syllable words).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from kehoach.ingest.vietnamese import fold_lower
+
+_SYLLABLE = re.compile(r"[a-z0-9]+")
+_CODE = re.compile(r"\b\d{1,5}(?:[-/][a-z0-9]{1,10}){1,4}\b")  # 1520/qd-ttg, 24-kh/tu, 21/4, 09/12/2022
+_NUMBER = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b")  # 8.000 -> 8000
+_PERCENT = re.compile(r"\b\d{1,3}\s?%")
+
+
+@dataclass(frozen=True)
+class TokenizerOptions:
+    codes: bool = True
+    numbers: bool = True
+    bigrams: bool = True
+    words: bool = False
+
+    def key(self) -> str:
+        return ",".join(k for k, v in asdict(self).items() if v) or "syllables"
+
+
+def tokenize(text: str, options: TokenizerOptions = TokenizerOptions()) -> list[str]:
+    """Tokens of one text; the same function serves queries and passages."""
+    folded = fold_lower(text)
+    syllables = _SYLLABLE.findall(folded)
+    tokens = list(syllables)
+    if options.bigrams:
+        tokens += [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])]
+    if options.codes:
+        tokens += [m.group(0) for m in _CODE.finditer(folded)]
+    if options.numbers:
+        tokens += [m.group(0).replace(".", "") for m in _NUMBER.finditer(folded)]
+        tokens += [m.group(0).replace(" ", "") for m in _PERCENT.finditer(folded)]
+    if options.words:
+        tokens += _word_tokens(text)
+    return tokens
+
+
+def _word_tokens(text: str) -> list[str]:
+    """Multi-syllable words from underthesea (case-sensitive model: feed the real text)."""
+    from underthesea import word_tokenize
+
+    words = word_tokenize(re.sub(r"\s+", " ", text))
+    return ["w:" + "_".join(_SYLLABLE.findall(fold_lower(w))) for w in words if " " in w.strip()]
+
+
+class KeywordIndex:
+    """A BM25 model over passages identified by int ids; rebuilt whole on change.
+
+    bm25s has no incremental update; rebuilding from stored tokens is fast (100k passages
+    in seconds), so replace/remove simply rebuild.
+    """
+
+    def __init__(self, options: TokenizerOptions = TokenizerOptions(), k1: float = 1.2, b: float = 0.75):
+        self.options = options
+        self.k1 = k1
+        self.b = b
+        self.ids = np.zeros(0, dtype=np.int64)
+        self._model = None
+
+    def build(self, ids: Sequence[int], token_lists: Iterable[list[str]]) -> None:
+        import bm25s
+
+        token_lists = [t if t else ["_empty_"] for t in token_lists]
+        self.ids = np.asarray(ids, dtype=np.int64)
+        if len(self.ids) == 0:
+            self._model = None
+            return
+        model = bm25s.BM25(k1=self.k1, b=self.b)
+        model.index(token_lists, show_progress=False)
+        self._model = model
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every indexed passage, aligned with `self.ids`."""
+        if self._model is None:
+            return np.zeros(0, dtype=np.float32)
+        q = [t for t in tokenize(query, self.options) if t in self._model.vocab_dict]
+        if not q:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._model.get_scores(q), dtype=np.float32)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.save(directory / "ids.npy", self.ids)
+        (directory / "options.json").write_text(
+            json.dumps({"options": asdict(self.options), "k1": self.k1, "b": self.b}), encoding="utf-8"
+        )
+        if self._model is not None:
+            self._model.save(str(directory / "bm25"))
+
+    @classmethod
+    def load(cls, directory: Path) -> "KeywordIndex":
+        import bm25s
+
+        meta = json.loads((directory / "options.json").read_text(encoding="utf-8"))
+        index = cls(TokenizerOptions(**meta["options"]), meta["k1"], meta["b"])
+        index.ids = np.load(directory / "ids.npy")
+        if (directory / "bm25").exists() and len(index.ids):
+            index._model = bm25s.BM25.load(str(directory / "bm25"))
+        return index

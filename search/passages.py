@@ -1,0 +1,232 @@
+"""Passages: the units search returns, cut from a plan's document tree.
+
+A passage is one leaf of the tree (a bullet, a lettered item, a paragraph, a table row
+read with its table header, a short section without children) with the heading path
+above it prepended, so "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under
+"2. Sở Giáo dục và Đào tạo" can be understood alone. Its id is the segment's graph IRI,
+so a hit links straight into the graph store.
+
+Text comes from the record's normalised text (restored text for OCR plans once repair
+runs); the span points into the original, and `raw` keeps the original characters so
+keyword search can also match the raw OCR spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kehoach.graph.iris import fact_iri
+from kehoach.ingest.records import PlanRecord, Segment, Span
+from kehoach.ingest.vietnamese import fold_lower, is_upper_heading
+
+# Segments that carry content worth returning. Header, title block and signature are
+# metadata (the plan's header is in the graph), a table is only a container of rows.
+CONTENT_KINDS = {"preamble", "part", "section", "item", "bullet", "paragraph", "appendix", "row", "closing"}
+HEADING_KINDS = {"part", "section", "item", "appendix"}
+# Nothing under these is searchable content: the distribution list ("Nơi nhận"), signer.
+SKIP_SUBTREES = {"header", "title", "closing", "signature"}
+MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
+MAX_PASSAGE_CHARS = 1500  # e5-small reads 512 tokens; longer leaves are split at sentences
+
+
+@dataclass
+class Passage:
+    id: str  # graph IRI of the segment (plus "#n" for a split part)
+    plan: str
+    province: str | None
+    province_code: str | None
+    year: int | None
+    programmes: list[str]
+    section: str  # heading path: "II. MỤC TIÊU > 2. Mục tiêu cụ thể > a) Đối với hệ thống thư viện"
+    kind: str
+    text: str  # the passage itself, as displayed
+    span: Span  # into the original text
+    raw: str = ""  # original characters of the span (raw OCR for OCR plans)
+    agencies: list[str] = field(default_factory=list)
+
+    @property
+    def index_text(self) -> str:
+        """What the embedder and the keyword index read: context, then content."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["span"] = self.span.to_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Passage":
+        data = dict(data)
+        data["span"] = Span(**data["span"])
+        return cls(**data)
+
+
+def plan_year(record: PlanRecord) -> int | None:
+    """The year the plan was issued, or the earliest year it can have been issued."""
+    for value in (record.header.date, record.header.date_not_before):
+        if value and re.match(r"\d{4}", value):
+            return int(value[:4])
+    return None
+
+
+def _heading_of(seg: Segment) -> str:
+    text = seg.title or seg.text.split("\n", 1)[0]
+    if seg.label and not text.lstrip().startswith(seg.label):
+        sep = ") " if re.fullmatch(r"[a-zđ]", seg.label) else ". "
+        text = f"{seg.label}{sep}{text}"
+    return _clip(text.strip(), 120)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _row_text(seg: Segment) -> str:
+    """A table row read as "column: cell" pairs, so each value keeps its meaning."""
+    if not seg.cells:
+        return seg.text
+    cols = seg.columns or []
+    parts = []
+    for i, cell in enumerate(seg.cells):
+        cell = re.sub(r"\s+", " ", cell or "").strip()
+        if not cell:
+            continue
+        col = re.sub(r"\s+", " ", cols[i]).strip() if i < len(cols) and cols[i] else ""
+        parts.append(f"{col}: {cell}" if col else cell)
+    return " | ".join(parts) or seg.text
+
+
+def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
+    if len(text) <= limit:
+        return [text]
+    sentences = re.split(r"(?<=[.;])\s+", text)
+    chunks, current = [], ""
+    for s in sentences:
+        if current and len(current) + len(s) + 1 > limit:
+            chunks.append(current)
+            current = s
+        else:
+            current = f"{current} {s}".strip()
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def passages_from_record(record: PlanRecord) -> list[Passage]:
+    """One passage per content leaf of the record's segment tree (see module docstring)."""
+    if not record.segments:
+        return passages_from_lines(record)
+    by_id = {s.id: s for s in record.segments}
+    has_children = {s.parent for s in record.segments if s.parent}
+    out: list[Passage] = []
+    for seg in sorted(record.segments, key=lambda s: s.order):
+        if seg.kind not in CONTENT_KINDS or _under(seg, by_id, SKIP_SUBTREES):
+            continue
+        if seg.id in has_children:
+            continue  # a heading (or a table's group row) with children: they carry the content
+        path: list[str] = []
+        parent = by_id.get(seg.parent) if seg.parent else None
+        while parent is not None:
+            if parent.kind in HEADING_KINDS:
+                path.append(_heading_of(parent))
+            elif parent.kind == "row":  # group row of a table: "I TRIỂN KHAI MÔ HÌNH ..."
+                path.append(_clip(" ".join(c.strip() for c in (parent.cells or [parent.text]) if c), 120))
+            parent = by_id.get(parent.parent) if parent.parent else None
+        path.reverse()
+        section = _clip(" > ".join(path), MAX_CONTEXT_CHARS)
+        body = _row_text(seg) if seg.kind == "row" else seg.text
+        body = re.sub(r"[ \t]+", " ", body).strip()
+        if len(fold_lower(body).strip(" .-_/")) < 3:
+            continue
+        iri = fact_iri(record.id, "segment", seg.id).value
+        chunks = _split_long(body)
+        for n, chunk in enumerate(chunks):
+            out.append(_make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, seg.span))
+    return out
+
+
+def _under(seg: Segment, by_id: dict[str, Segment], kinds: set[str]) -> bool:
+    node: Segment | None = seg
+    while node is not None:
+        if node.kind in kinds:
+            return True
+        node = by_id.get(node.parent) if node.parent else None
+    return False
+
+
+def _make(record: PlanRecord, pid: str, section: str, kind: str, text: str, span: Span) -> Passage:
+    h = record.header
+    return Passage(
+        id=pid,
+        plan=record.id,
+        province=h.province,
+        province_code=h.province_code,
+        year=plan_year(record),
+        programmes=list(h.programmes),
+        section=section,
+        kind=kind,
+        text=text,
+        span=span,
+        raw=span.quote,
+        agencies=mentioned_agencies(section + "\n" + text, h.province),
+    )
+
+
+def mentioned_agencies(text: str, province: str | None = None) -> list[str]:
+    """Canonical names of the bodies named in a passage (or its heading path), using the
+    ingest agency matcher, which tolerates abbreviations and OCR noise."""
+    try:
+        from kehoach.ingest.agencies import find_known_agencies
+    except ImportError:  # the matcher is optional for search
+        return []
+    seen: list[str] = []
+    for m in find_known_agencies(text, province):
+        if m.label not in seen:
+            seen.append(m.label)
+    return seen
+
+
+# --- Fallback for records without a segment tree ---------------------------------------
+_HEADING = re.compile(r"^(?:[IVXLl]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s|[a-zđ]\)\s|PH[ỤU]\s+L[ỤU]C)")
+
+
+def passages_from_lines(record: PlanRecord) -> list[Passage]:
+    """One passage per logical line of the normalised text, with a heading path built from
+    numbered/capitalised lines. Used only when a record has no segments (e.g. before the
+    segmenter ran); ids are line-based ("line-0042") and therefore less stable."""
+    text = record.text
+    out: list[Passage] = []
+    path: list[tuple[int, str]] = []  # (depth, heading)
+    pos = 0
+    for n, line in enumerate(text.split("\n")):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if len(stripped) < 3:
+            continue
+        depth = _heading_depth(stripped)
+        if depth is not None:
+            path = [p for p in path if p[0] < depth] + [(depth, _clip(stripped, 120))]
+            if len(stripped) < 160:
+                continue
+        lead = len(line) - len(line.lstrip())
+        span = record.span(start + lead, start + lead + len(stripped))
+        section = _clip(" > ".join(h for _, h in path), MAX_CONTEXT_CHARS)
+        for k, chunk in enumerate(_split_long(stripped)):
+            pid = fact_iri(record.id, "segment", f"line-{n:04d}").value + (f"#{k}" if k else "")
+            out.append(_make(record, pid, section, "paragraph", chunk, span))
+    return out
+
+
+def _heading_depth(line: str) -> int | None:
+    if re.match(r"^[IVXLl]{1,5}[.)]\s", line) or (is_upper_heading(line) and len(line) < 160):
+        return 0
+    m = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s", line)
+    if m and len(line) < 160:
+        return 1 + m.group(1).count(".")
+    if re.match(r"^[a-zđ]\)\s", line) and len(line) < 100:
+        return 4
+    return None
