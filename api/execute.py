@@ -25,6 +25,7 @@ RDF_FORMATS = {
     "trig": RdfFormat.TRIG,
     "nquads": RdfFormat.N_QUADS,
     "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
 }
 BOOLEAN_FORMATS = {
     "json": pyoxigraph.QueryResultsFormat.JSON,
@@ -60,11 +61,13 @@ class Outcome:
         return cls(status, message.encode("utf-8"))
 
 
-def _query_kwargs(request: QueryRequest) -> dict:
+def _query_kwargs(request: QueryRequest, has_dataset_clause: bool) -> dict:
+    """The protocol's dataset: default-graph-uri/named-graph-uri, else the query's own FROM,
+    else (operator's choice) the union of all graphs as the default graph."""
     kwargs: dict = {}
     if request.default_graph_uris:
         kwargs["default_graph"] = [NamedNode(uri) for uri in request.default_graph_uris]
-    elif request.union_default_graph:
+    elif request.union_default_graph and not has_dataset_clause:
         kwargs["use_default_graph_as_union"] = True
     if request.named_graph_uris:
         kwargs["named_graphs"] = [NamedNode(uri) for uri in request.named_graph_uris]
@@ -129,6 +132,9 @@ def _answer_triples(triples, request: QueryRequest, form: str) -> Outcome:
         note = truncation_note(request.row_limit, "triples")
         if fmt.key in FORMATS_WITH_COMMENTS:
             body = f"# {note}\n".encode("utf-8") + body
+        elif fmt.key == "rdfxml":
+            declaration_end = body.find(b"?>") + 2 if body.startswith(b"<?xml") else 0
+            body = body[:declaration_end] + f"\n<!-- {note} -->".encode("utf-8") + body[declaration_end:]
         else:  # JSON-LD: wrap the node list; processors ignore the unmapped `truncated` key
             body = json.dumps(
                 {"truncated": {"limit": request.row_limit, "message": note}, "@graph": json.loads(body)},
@@ -139,11 +145,13 @@ def _answer_triples(triples, request: QueryRequest, form: str) -> Outcome:
     return Outcome(200, body, fmt.content_type, headers)
 
 
-def execute(store: pyoxigraph.Store, request: QueryRequest, form_hint: str | None = None) -> Outcome:
+def execute(
+    store: pyoxigraph.Store, request: QueryRequest, form_hint: str | None = None, has_dataset_clause: bool = False
+) -> Outcome:
     """Parse, run and serialise; syntax errors become 400 with Oxigraph's own message."""
     started = time.perf_counter()
     try:
-        results = store.query(request.query, prefixes=PREFIXES, **_query_kwargs(request))
+        results = store.query(request.query, prefixes=PREFIXES, **_query_kwargs(request, has_dataset_clause))
     except SyntaxError as error:
         return Outcome.error(400, f"Malformed query: {error}")
     except (OSError, ValueError, TypeError) as error:

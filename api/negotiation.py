@@ -1,8 +1,8 @@
 """Content negotiation for /sparql: which result format a client gets.
 
 SELECT and ASK answer in SPARQL JSON (the default), XML, CSV or TSV; CONSTRUCT and DESCRIBE
-in Turtle (the default), N-Triples, TriG, N-Quads or JSON-LD. A `format=` parameter (json,
-xml, csv, tsv, turtle, ntriples, trig, nquads, jsonld), as Fuseki and Virtuoso accept, wins
+in Turtle (the default), N-Triples, TriG, N-Quads, JSON-LD or RDF/XML. A `format=` parameter (json,
+xml, csv, tsv, turtle, ntriples, trig, nquads, jsonld, rdfxml), as Fuseki and Virtuoso accept, wins
 over the Accept header so a plain link can download a given format.
 """
 
@@ -35,7 +35,10 @@ GRAPH_FORMATS = [
     ResultFormat("trig", "application/trig"),
     ResultFormat("nquads", "application/n-quads"),
     ResultFormat("jsonld", "application/ld+json", ("application/json",)),
+    ResultFormat("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),  # rdflib's SPARQLStore asks for it
 ]
+# `format=` names other endpoints use for the graph forms (format=json on a CONSTRUCT ...).
+GRAPH_KEY_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntriples", "n3": "turtle"}
 FORMS_WITH_SOLUTIONS = {"select", "ask"}
 
 
@@ -80,6 +83,8 @@ def choose_format(form: str, accept: str | None, format_param: str | None = None
     candidates = formats_for(form)
     if format_param:
         wanted = format_param.strip().lower()
+        if form not in FORMS_WITH_SOLUTIONS:
+            wanted = GRAPH_KEY_ALIASES.get(wanted, wanted)
         for fmt in candidates:
             if wanted in (fmt.key, fmt.media_type, *fmt.aliases):
                 return fmt

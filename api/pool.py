@@ -2,55 +2,66 @@
 
 Each query takes an idle worker, runs there, and is answered when the worker replies. If
 the reply has not come when the operator's limit passes, the worker is killed (SIGKILL: a
-Rust query loop cannot be interrupted politely) and a fresh one is spawned in its place,
+Rust query loop cannot be interrupted politely) and a fresh one is started in its place,
 so one runaway query costs one worker for at most the limit while the event loop, the JSON
-API and the other workers keep answering.
+API and the other workers keep answering. Workers are plain child processes driven through
+asyncio pipes, so waiting costs no thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
+import pickle
+import sys
 import time
 from dataclasses import dataclass
 
 from kehoach.api.execute import Outcome, QueryRequest
+from kehoach.api.worker import HEADER
 
 log = logging.getLogger("kehoach.api")
-CONTEXT = multiprocessing.get_context("spawn")  # never fork a process that runs threads
 READY_WAIT = 60.0  # seconds a new worker may take to import and open the store
+PIPE_LIMIT = 1 << 30  # largest reply; the row limit keeps real ones far smaller
 
 
 class _Worker:
+    """One child process; `ready` is awaited before its first query."""
+
     def __init__(self, store_path: str) -> None:
-        self.connection, child = CONTEXT.Pipe()
-        from kehoach.api.worker import worker_main
+        self.store_path = store_path
+        self.process: asyncio.subprocess.Process | None = None
+        self.problem: str | None = None
+        self.started = asyncio.ensure_future(self._start())
 
-        self.process = CONTEXT.Process(target=worker_main, args=(child, store_path), daemon=True, name="kehoach-sparql")
-        self.process.start()
-        child.close()
-        self.ready = False
+    async def _start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kehoach.api.worker", self.store_path,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=PIPE_LIMIT,
+        )
+        _tag, self.problem = await asyncio.wait_for(self.receive(), READY_WAIT)
 
-    def kill(self) -> None:
-        if self.process.is_alive():
+    async def send(self, message) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.write(HEADER.pack(len(data)) + data)
+        await self.process.stdin.drain()
+
+    async def receive(self):
+        assert self.process is not None and self.process.stdout is not None
+        header = await self.process.stdout.readexactly(HEADER.size)
+        (size,) = HEADER.unpack(header)
+        return pickle.loads(await self.process.stdout.readexactly(size))  # noqa: S301 - our own child
+
+    async def kill(self) -> None:
+        if not self.started.done():
+            self.started.cancel()
+        if self.process is not None and self.process.returncode is None:
             self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
-
-
-async def _readable(connection, timeout: float) -> bool:
-    """Wait, without a thread, until the pipe has data or `timeout` passes."""
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    descriptor = connection.fileno()
-    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(True))
-    try:
-        return await asyncio.wait_for(ready, timeout)
-    except asyncio.TimeoutError:
-        return False
-    finally:
-        loop.remove_reader(descriptor)
+            try:
+                await asyncio.wait_for(self.process.wait(), 5)
+            except asyncio.TimeoutError:
+                log.error("SPARQL worker %s did not exit after SIGKILL", self.process.pid)
 
 
 @dataclass
@@ -82,29 +93,16 @@ class QueryPool:
         assert self._idle is not None
         self._idle.put_nowait(worker)
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
+    async def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
         self.stats.respawns += 1
         self._add_worker()
+        await worker.kill()
 
     async def stop(self) -> None:
         for worker in list(self._all):
-            try:
-                worker.connection.send(None)
-            except OSError:
-                pass
-            worker.kill()
+            await worker.kill()
         self._all.clear()
-
-    async def _ensure_ready(self, worker: _Worker) -> str | None:
-        if worker.ready:
-            return None
-        if not await _readable(worker.connection, READY_WAIT):
-            raise RuntimeError("a SPARQL worker did not start in time")
-        _tag, problem = worker.connection.recv()
-        worker.ready = True
-        return problem
 
     async def run(self, request: QueryRequest) -> Outcome:
         assert self._idle is not None, "QueryPool.start() was not called"
@@ -118,24 +116,24 @@ class QueryPool:
         self.stats.queries += 1
         started = time.monotonic()
         try:
-            await self._ensure_ready(worker)
-            worker.connection.send(request)
-            if not await _readable(worker.connection, self.timeout):
-                self.stats.timeouts += 1
-                log.warning("SPARQL query killed after %.1f s", time.monotonic() - started)
-                self._replace(worker)
-                return Outcome.error(
-                    503,
-                    f"Query stopped: it ran longer than {self.timeout:g} s, the endpoint's time limit. "
-                    "Narrow it (more specific patterns, LIMIT) and try again.",
-                )
-            outcome = await asyncio.to_thread(worker.connection.recv)
-        except (EOFError, OSError, RuntimeError) as error:
-            self._replace(worker)
-            return Outcome.error(500, f"The query worker failed ({type(error).__name__}: {error}); it has been restarted.")
+            await worker.started
+            await worker.send(request)
+            outcome = await asyncio.wait_for(worker.receive(), self.timeout)
+        except asyncio.TimeoutError:
+            self.stats.timeouts += 1
+            log.warning("SPARQL query killed after %.1f s", time.monotonic() - started)
+            await self._replace(worker)
+            return Outcome.error(
+                503,
+                f"Query stopped: it ran longer than {self.timeout:g} s, the endpoint's time limit. "
+                "Narrow it (more specific patterns, LIMIT) and try again.",
+            )
+        except (EOFError, OSError, asyncio.IncompleteReadError, pickle.UnpicklingError) as error:
+            await self._replace(worker)
+            return Outcome.error(500, f"The query worker failed ({type(error).__name__}); it has been restarted.")
         except BaseException:
             # A cancelled request (client gone): the worker may still be running, so replace it.
-            self._replace(worker)
+            await asyncio.shield(self._replace(worker))
             raise
         self._idle.put_nowait(worker)
         return outcome

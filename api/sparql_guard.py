@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -32,6 +33,7 @@ class Verdict:
     """What we know about an accepted query before running it."""
 
     form: str | None  # select | construct | ask | describe; None when rdflib could not parse it
+    has_dataset_clause: bool = False  # FROM / FROM NAMED: the query names its own dataset
 
 
 def _node_names(node) -> "list[str]":
@@ -57,12 +59,21 @@ _SKIPPED = re.compile(
     r"|#[^\n]*",  # comments
     re.DOTALL,
 )
-_SERVICE_KEYWORD = re.compile(r"(?<![\w:?$@.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+def _keyword(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w:?$@.\-]){word}(?![\w:\-])", re.IGNORECASE)
+
+
+_SERVICE_KEYWORD = _keyword("SERVICE")
+_FROM_KEYWORD = _keyword("FROM")
 
 
 def mentions_service_keyword(query: str) -> bool:
     """A bare SERVICE keyword outside strings, IRIs, comments, variables and prefixed names."""
     return bool(_SERVICE_KEYWORD.search(_SKIPPED.sub(" ", query)))
+
+
+def mentions_from_keyword(query: str) -> bool:
+    return bool(_FROM_KEYWORD.search(_SKIPPED.sub(" ", query)))
 
 
 def _update_refusal(names: list[str]) -> str:
@@ -77,7 +88,25 @@ SERVICE_REFUSAL = (
 
 
 def check_query(query: str) -> Verdict:
-    """Raise Refused for updates and SERVICE; return the query form when rdflib can tell it."""
+    """Raise Refused for updates and SERVICE; return the query form when rdflib can tell it.
+
+    Verdicts are cached by query text: rdflib's parser costs milliseconds, and endpoints see
+    the same queries again and again (example galleries, dashboards, API clients)."""
+    verdict = _cached_verdict(query)
+    if isinstance(verdict, str):
+        raise Refused(verdict)
+    return verdict
+
+
+@lru_cache(maxsize=1024)
+def _cached_verdict(query: str) -> "Verdict | str":
+    try:
+        return _verdict(query)
+    except Refused as refusal:
+        return str(refusal)
+
+
+def _verdict(query: str) -> Verdict:
     try:
         tree = parseQuery(query)
     except Exception:  # noqa: BLE001 - any parse failure just means "not a query rdflib knows"
@@ -87,7 +116,7 @@ def check_query(query: str) -> Verdict:
         if "ServiceGraphPattern" in names:
             raise Refused(SERVICE_REFUSAL)
         form = next((QUERY_FORMS[n] for n in names if n in QUERY_FORMS), None)
-        return Verdict(form=form)
+        return Verdict(form=form, has_dataset_clause="DatasetClause" in names)
     try:
         update = parseUpdate(query)
     except Exception:  # noqa: BLE001
@@ -97,4 +126,4 @@ def check_query(query: str) -> Verdict:
         raise Refused(_update_refusal(update_names))
     if mentions_service_keyword(query):
         raise Refused(SERVICE_REFUSAL)
-    return Verdict(form=None)
+    return Verdict(form=None, has_dataset_clause=mentions_from_keyword(query))

@@ -85,7 +85,8 @@ AGENCY_TYPES: tuple[AgencyType, ...] = (
                                           "trung tam van hoa the thao tinh {prov}?"), "unit"),
     AgencyType("Trung tâm Văn hóa - Thể thao cấp huyện", (
         "trung tam van hoa thong tin the thao " + _DISTRICT_TAIL,
-        "trung tam van hoa the thao truyen thanh|truyen thong " + _DISTRICT_TAIL,
+        "trung tam van hoa the thao truyen thanh " + _DISTRICT_TAIL,
+        "trung tam van hoa the thao truyen thong " + _DISTRICT_TAIL,
         "trung tam van hoa the thao cap huyen|huyen " + _DISTRICT_TAIL,
         "trung tam van hoa the thao thong tin " + _DISTRICT_TAIL,
     ), "unit", "district"),
@@ -183,10 +184,30 @@ def tokenize(text: str) -> list[Token]:
                 i += n
                 break
         else:
-            if raw[i].word not in CONNECTORS:
+            word = raw[i].word
+            glued = _glued_connector(word)
+            if glued:
+                out.append(Token(glued, raw[i].start, raw[i].end - 2))
+            elif word not in CONNECTORS:
                 out.append(raw[i])
             i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    words = set()
+    for t in AGENCY_TYPES:
+        for f in t.forms:
+            words.update(w for part in f.split() for w in part.rstrip("?").split("|") if not w.startswith("{"))
+    return frozenset(words)
+
+
+def _glued_connector(word: str) -> str | None:
+    """"lichva" (source lost the space in "Du lịchvà") -> "lich"; None for ordinary words."""
+    if len(word) > 4 and word.endswith("va") and word[:-2] in _vocabulary():
+        return word[:-2]
+    return None
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -279,20 +300,38 @@ def _fill_province(label: str, province: str | None) -> str:
     return label.replace("{province}", province or "tỉnh")
 
 
+@lru_cache(maxsize=256)
+def _province_words(province: str | None) -> tuple[str, ...]:
+    return tuple(t.word for t in tokenize(province)) if province else ()
+
+
+@lru_cache(maxsize=65536)
+def _candidates(word: str) -> tuple[tuple[AgencyType, tuple[_Slot, ...]], ...]:
+    """The table forms whose first word matches `word` (cached: the same words recur)."""
+    return tuple((t, slots) for t, slots in _compiled_types()
+                 if slots[0].province or any(word_matches(word, w) for w in slots[0].words))
+
+
+def _capitalised(text: str, tokens: list[Token], i: int) -> bool:
+    """The i-th token starts with a capital letter (or a digit/abbreviation) in the source text."""
+    if i >= len(tokens):
+        return False
+    c = text[tokens[i].start]
+    return not c.islower()
+
+
 def find_known_agencies(text: str, province: str | None = None) -> list[AgencyMention]:
     """Every body of the type table named in `text`, longest match first, left to right."""
     tokens = tokenize(text)
-    prov = tuple(t.word for t in tokenize(province)) if province else ()
-    compiled = _compiled_types()
+    prov = _province_words(province)
     mentions: list[AgencyMention] = []
     i = 0
     while i < len(tokens):
         best: tuple[int, AgencyType] | None = None
-        for agency_type, slots in compiled:
-            first = slots[0]
-            if not first.province and not any(word_matches(tokens[i].word, w) for w in first.words):
-                continue
+        for agency_type, slots in _candidates(tokens[i].word):
             end = _match_slots(tokens, i, slots, prov)
+            if end is not None and agency_type.kind == "department" and not _capitalised(text, tokens, i + 1):
+                continue  # "các Sở xây dựng kế hoạch" is a verb, not the Sở Xây dựng
             if end is not None and end > i + 1 and (best is None or end > best[0]):
                 best = (end, agency_type)
         if best is None:
@@ -413,6 +452,19 @@ def clean_as_written(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" ,;:-–.")
 
 
+def written_forms(as_written: str, span: Span) -> list[str]:
+    """The name as the source file writes it (the span's quote, e.g. raw OCR "S¢ Vin héa va Thé thao"),
+    and as the extractor read it (possibly repaired) when that differs."""
+    forms = []
+    original = clean_as_written(span.quote)
+    if original and len(original) <= 2 * len(as_written) + 10:  # a merged table cell can span other cells
+        forms.append(original)
+    read = clean_as_written(as_written)
+    if read and read not in forms:
+        forms.append(read)
+    return forms
+
+
 def merge_agencies(record: PlanRecord, mentions: list[tuple[AgencyMention, Span]]) -> list[Agency]:
     """One Agency per canonical key, collecting alternative labels and spans; departments belong to the UBND."""
     province = record.header.province if record.header else None
@@ -432,9 +484,9 @@ def merge_agencies(record: PlanRecord, mentions: list[tuple[AgencyMention, Span]
                 sub_organization_of=UBND_KEY if mention.under_ubnd else None,
                 known=mention.known,
             )
-        written = clean_as_written(mention.as_written)
-        if written and written != agency.label and written not in agency.alt_labels:
-            agency.alt_labels.append(written)
+        for written in written_forms(mention.as_written, span):
+            if written != agency.label and written not in agency.alt_labels:
+                agency.alt_labels.append(written)
         if span not in agency.spans:
             agency.spans.append(span)
     return list(by_key.values())

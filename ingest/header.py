@@ -60,20 +60,20 @@ def read_header(text: str, segments: list[Segment], references: list[LegalRefere
         if 0 <= found.start < found.end <= len(text):
             header.spans[field] = span_of(found.start, found.end)
 
-    number = find_number(folded[:front_end])
+    number = find_number(text[:front_end])
     if number:
         (num, symbol) = number.value
         header.number = num or None
         header.symbol = symbol
         note("number", number)
     header.doc_type = keep("doc_type", find_doc_type(text, folded, segments, header.symbol))
-    dated = find_date(folded[:front_end])
+    dated = find_date(text[:front_end])
     if dated:
         place, iso, precision = dated.value
         header.date, header.date_precision = iso, precision
         note("date", dated)
         if place:
-            header.place = normalize_space(text[dated.start : dated.start + len(place)])
+            header.place = normalize_space(place)
     title = _segment(segments, "title")
     if title is not None:
         header.title = normalize_space(title.text)
@@ -125,12 +125,14 @@ def _norm_start(seg: Segment, text: str) -> int:
     return pos if pos >= 0 else len(text)
 
 
-def find_number(folded_front: str) -> Found | None:
-    """"Số: 251/KH-UBND" -> ("251", "KH-UBND"); "Số: /KH-UBND" -> ("", "KH-UBND")."""
-    m = NUMBER_LINE.search(folded_front)
+def find_number(front: str) -> Found | None:
+    """"Số: 251/KH-UBND" -> ("251", "KH-UBND"); "Số: /KH-UBND" -> ("", "KH-UBND").
+    Matched on folded text, the symbol read from the text itself (it may hold "Đ")."""
+    m = NUMBER_LINE.search(fold(front))
     if not m:
         return None
-    return Found((m["number"], canonical_symbol(m["symbol"])), m.start("number") if m["number"] else m.start(), m.end())
+    symbol = front[m.start("symbol") : m.end("symbol")]
+    return Found((m["number"], canonical_symbol(symbol)), m.start("number") if m["number"] else m.start(), m.end())
 
 
 def find_doc_type(text: str, folded: str, segments: list[Segment], symbol: str | None) -> Found | None:
@@ -147,10 +149,10 @@ def find_doc_type(text: str, folded: str, segments: list[Segment], symbol: str |
     return None
 
 
-def find_date(folded_front: str) -> Found | None:
+def find_date(front: str) -> Found | None:
     """"Lào Cai, ngày 25 tháng 05 năm 2023" -> ("Lào Cai", "2023-05-25", "day");
     "ngày tháng 5 năm 2023" -> (place, "2023-05", "month")."""
-    m = DATE_LINE.search(folded_front)
+    m = DATE_LINE.search(fold(front))
     if not m:
         return None
     year = int(m["y"])
@@ -166,7 +168,8 @@ def find_date(folded_front: str) -> Found | None:
     else:
         iso, precision = f"{year:04d}", "year"
     start = m.start("place") if m["place"] else m.start()
-    return Found((m["place"], iso, precision), start, m.end())
+    place = front[m.start("place") : m.end("place")] if m["place"] else None
+    return Found((place, iso, precision), start, m.end())
 
 
 def find_plan_province(text: str, segments: list[Segment], front_end: int) -> Found | None:

@@ -22,7 +22,8 @@ MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of KB; refuse anything absurdly l
 
 # Characters that only appear in Vietnamese text when it was typed in a legacy font
 # encoding and then read as Latin-1/Windows-1252 (TCVN3/ABC and VNI signatures).
-_TCVN3_MARKERS = re.compile(r"[¸µ¶·¹¨»¾¼½Æ©ÇÊÈÉËªÍÌÎÏ«ÑÐÒÓÔ¬ÖÕ×ØÙ®§]")
+# (Only symbols: TCVN3 also reuses letters like "Ê" or "Í" that real Vietnamese text has.)
+_TCVN3_MARKERS = re.compile(r"[¸µ¶·¹¨©ª«¬®§»¼½¾\xad×]")
 _VNI_MARKERS = re.compile(r"[aAeEoOuU][ùøûõïÙØÛÕÏ]|[ñÑ][aeiouAEIOU]|[äâêôÄÂÊÔ][ùøûõïÙØÛÕÏ]")
 _VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
 

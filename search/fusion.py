@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_VECTOR_WEIGHT = 0.3  # chosen by 5-fold cross-validation, see search/evaluate.py
+DEFAULT_VECTOR_WEIGHT = 0.4  # Vietnamese queries; chosen by 5-fold cross-validation, see search/evaluate.py
+DEFAULT_FOREIGN_VECTOR_WEIGHT = 0.8  # queries in another language (English): BM25 only matches names
 
 
 def normalise_keyword(scores: np.ndarray) -> np.ndarray:

@@ -35,9 +35,10 @@ class TokenizerOptions:
     numbers: bool = True
     bigrams: bool = True
     words: bool = False
+    code_weight: int = 1  # a document code in the query counts this many times
 
     def key(self) -> str:
-        return ",".join(k for k, v in asdict(self).items() if v) or "syllables"
+        return ",".join(f"{k}={v}" if not isinstance(v, bool) else k for k, v in asdict(self).items() if v) or "syllables"
 
 
 def tokenize(text: str, options: TokenizerOptions = TokenizerOptions()) -> list[str]:
@@ -54,6 +55,16 @@ def tokenize(text: str, options: TokenizerOptions = TokenizerOptions()) -> list[
         tokens += [m.group(0).replace(" ", "") for m in _PERCENT.finditer(folded)]
     if options.words:
         tokens += _word_tokens(text)
+    return tokens
+
+
+def query_tokens(query: str, options: TokenizerOptions = TokenizerOptions()) -> list[str]:
+    """Query tokens: as for passages, with document codes ("325/kh-ubnd") repeated
+    `code_weight` times — a cited code names one document, a strong signal."""
+    tokens = tokenize(query, options)
+    if options.codes and options.code_weight > 1:
+        codes = [m.group(0) for m in _CODE.finditer(fold_lower(query))]
+        tokens += codes * (options.code_weight - 1)
     return tokens
 
 
@@ -98,7 +109,7 @@ class KeywordIndex:
         """BM25 score of every indexed passage, aligned with `self.ids`."""
         if self._model is None:
             return np.zeros(0, dtype=np.float32)
-        q = [t for t in tokenize(query, self.options) if t in self._model.vocab_dict]
+        q = [t for t in query_tokens(query, self.options) if t in self._model.vocab_dict]
         if not q:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._model.get_scores(q), dtype=np.float32)

@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..vietnamese import fold
-from .tokens import split_line
+from .tokens import Token, fold, split_line
 
-# Clean plans score 0.6-0.8, OCR and stripped text below 0.3 (see tests/test_repair_detect.py).
+# Clean corpus plans score about 0.9, the OCR plan 0.04, stripped text 0 (tests/test_repair_detect.py).
 DOCUMENT_THRESHOLD = 0.45
 LINE_THRESHOLD = 0.45
 MIN_WORDS = 3  # a line with fewer scorable words follows its document's decision
@@ -45,9 +44,17 @@ class LineScore:
 
 def _counts(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
     """(well-formed marked syllables, scorable word tokens) in text[start:end]."""
+    return token_counts(split_line(text, start, end))
+
+
+def token_counts(tokens: list[Token]) -> tuple[int, int]:
+    """(well-formed marked syllables, scorable word tokens) among already split tokens.
+
+    Taking tokens lets the repairer split each line once for detection and decoding.
+    """
     syllables = known_syllables()
     good = total = 0
-    for tok in split_line(text, start, end):
+    for tok in tokens:
         if tok.kind != "word":
             continue
         w = tok.text
@@ -55,7 +62,7 @@ def _counts(text: str, start: int = 0, end: int | None = None) -> tuple[int, int
             continue  # abbreviations like UBND carry no evidence either way
         total += 1
         low = w.lower()
-        if fold(low) != low and low in syllables:
+        if low in syllables and fold(low) != low:
             good += 1
     return good, total
 

@@ -18,10 +18,18 @@ from pathlib import Path
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def _underthesea_dir() -> Path:
-    import underthesea  # imported lazily: it costs half a second
+def _package_dir(name: str) -> Path:
+    """A package's folder, found without importing it (importing underthesea costs seconds)."""
+    import importlib.util
 
-    return Path(underthesea.__file__).resolve().parent
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(f"package {name} is not installed")
+    return Path(spec.origin).resolve().parent
+
+
+def _underthesea_dir() -> Path:
+    return _package_dir("underthesea")
 
 
 def viet74k_words() -> list[str]:
@@ -49,9 +57,7 @@ def vlsp2013_sentences() -> Iterator[str]:
 
 def admin_unit_names() -> list[str]:
     """Province and district names (before and after the 2025 merger) from vietnamadminunits."""
-    import vietnamadminunits
-
-    db = Path(vietnamadminunits.__file__).resolve().parent / "data" / "dataset.db"
+    db = _package_dir("vietnamadminunits") / "data" / "dataset.db"
     names: set[str] = set()
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         for (p, d, ps, ds) in conn.execute("select distinct province, district, provinceShort, districtShort from admin_units_legacy"):

@@ -1,0 +1,99 @@
+"""Read access for the JSON API: the store (read-only) and the search engine, opened lazily.
+
+The API reads the graph with the project's named SPARQL queries (graph/queries/*.rq, plus
+the api-*.rq ones written for it), never with ad-hoc query strings built from user input:
+user values travel as pyoxigraph substitutions, so no request can inject SPARQL.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "graph" / "queries"
+
+
+class Unavailable(Exception):
+    """A resource (store, search index) is missing: the API answers 503 with this message."""
+
+
+@lru_cache(maxsize=None)
+def named_query(name: str) -> str:
+    """The text of graph/queries/{name}.rq."""
+    from importlib import resources
+
+    try:
+        return (resources.files("kehoach.graph") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def example_queries() -> list[dict[str, str]]:
+    """The gallery of example queries: every non-api .rq file, with its leading comment as title."""
+    from importlib import resources
+
+    folder = resources.files("kehoach.graph") / "queries"
+    try:
+        entries = sorted((e for e in folder.iterdir() if e.name.endswith(".rq")), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    gallery = []
+    for entry in entries:
+        if entry.name.startswith("api-"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        comments = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")]
+        gallery.append({"name": entry.name[:-3], "title": comments[0] if comments else entry.name[:-3], "query": text})
+    return gallery
+
+
+_lock = threading.Lock()
+
+
+def get_store(app):
+    """The read-only pyoxigraph Store of the app's store directory (opened once)."""
+    store = getattr(app.state, "api_store", None)
+    if store is not None:
+        return store
+    with _lock:
+        store = getattr(app.state, "api_store", None)
+        if store is None:
+            from kehoach.api.worker import open_store
+
+            store, problem = open_store(app.state.settings.oxigraph_dir)
+            if store is None:
+                raise Unavailable(problem)
+            app.state.api_store = store
+    return store
+
+
+def get_search(app):
+    """The search engine over {store}/search; Unavailable when the index or module is missing."""
+    engine = getattr(app.state, "search_engine", None)
+    if engine is not None:
+        return engine
+    with _lock:
+        engine = getattr(app.state, "search_engine", None)
+        if engine is None:
+            search_dir = app.state.settings.search_dir
+            if not (search_dir / "manifest.json").exists():
+                raise Unavailable(f"No search index at {search_dir}: run `kehoach ingest --store {app.state.settings.store_dir}` first.")
+            try:
+                from kehoach.search.engine import SearchEngine
+            except ImportError as error:
+                raise Unavailable(f"The search module is not available: {error}") from error
+            try:
+                engine = SearchEngine.open(app.state.settings.store_dir)
+            except Exception as error:  # noqa: BLE001 - any failure to open means "no search here"
+                raise Unavailable(f"The search index at {search_dir} could not be opened: {error}") from error
+            app.state.search_engine = engine
+    return engine
+
+
+def close_resources(app) -> None:
+    engine = getattr(app.state, "search_engine", None)
+    if engine is not None and hasattr(engine, "close"):
+        engine.close()
+    app.state.search_engine = None
+    app.state.api_store = None

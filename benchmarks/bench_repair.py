@@ -1,0 +1,62 @@
+"""Throughput of diacritic repair on one core: `python benchmarks/bench_repair.py`.
+
+Input: the five corpus plans after layout normalisation, the OCR'd Lào Cai plan as is
+and the four clean ones stripped of their diacritics (so every word must be decided),
+repaired one after the other by one Restorer, as ingest does. Model loading and the
+restorer's set-up are one-off costs per process and are timed separately; the caches
+start empty, so the figure is for text the repairer has not seen.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}"
+
+
+def main() -> int:
+    from kehoach.ingest.layout import normalise_layout
+    from kehoach.ingest.repair.detect import known_syllables, needs_repair
+    from kehoach.ingest.repair.model import read_model, MODEL_PATH
+    from kehoach.ingest.repair.restore import Restorer, repair_text
+    from kehoach.ingest.vietnamese import fold
+
+    t0 = time.perf_counter()
+    model = read_model(MODEL_PATH)
+    known_syllables()
+    t1 = time.perf_counter()
+    restorer = Restorer(model)
+    t2 = time.perf_counter()
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    docs = []
+    for path in sorted(corpus.glob("*.txt")):
+        text = normalise_layout(path.read_text(encoding="utf-8")).text
+        docs.append(text if needs_repair(text) else fold(text))
+    size = sum(len(d.encode("utf-8")) for d in docs)
+    t3 = time.perf_counter()
+    words = 0
+    for d in docs:
+        words += len(repair_text(d, restorer=restorer).changes)
+    t4 = time.perf_counter()
+    print(f"machine: {machine()}")
+    print(f"model load {t1 - t0:.2f} s, restorer set-up {t2 - t1:.2f} s (once per process)")
+    print(f"repaired {size / 1024:.1f} KB ({len(docs)} plans, {words} words changed) in {t4 - t3:.2f} s: {size / 1024 / (t4 - t3):.1f} KB/s on one core")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,584 @@
+"""Quantitative targets (chỉ tiêu) of a plan: subject, metric, value or range, unit, year.
+
+How the rules read a plan (all matching on folded, lower-cased text, so they work on proper
+Vietnamese, on text without tone marks and on OCR output):
+
+1. Tables: a header line naming two or more years ("Đến năm 2025 | Đến năm 2030") followed by
+   rows carrying percentages. OCR breaks a row's label across lines, so the row's subject is
+   looked for in the row line, then in the lines between it and the previous row, then after.
+2. Prose, one paragraph (bullet) and one sentence at a time: every number with a unit
+   (ingest.quantities) is a candidate. Its year is the nearest year clause before it in the
+   sentence ("đến năm 2025" -> 2025; "hằng năm"/"mỗi năm" -> annual), which also handles
+   targets split across two year clauses ("Đến năm 2025 đạt 70% và đến năm 2030 đạt 100% ...").
+   Its subject is the institution type written right after a percentage ("70% thư viện cấp
+   huyện"), else the one a chained percentage shares, else the nearest one before it in the
+   clause, else the sentence's first, else the previous target's, else the section heading's.
+   Its metric is the first metric phrase after the number in the sentence, else before it.
+3. "Respectively" sentences ("Đến năm 2030, đạt 100%, 90%, 60% ... các chỉ tiêu tương ứng")
+   give their values, in order, to the list of subjects of the sentence they follow.
+4. Growth rates ("tăng bình quân 10%/năm", "10 - 15% mỗi năm") get the unit "%/năm";
+   frequencies ("02 năm 01 lần") the period "every N years"; "từ 60% lên 80%" a baseline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kehoach import __version__
+
+from .concepts import INSTITUTION_TYPES, compiled_institutions, compiled_metrics
+from .quantities import Quantity, clean_number, find_quantities
+from .records import PlanRecord, Span
+from .vietnamese import fold
+
+EXTRACTOR = f"kehoach.targets/{__version__}"
+
+
+@dataclass
+class Target:
+    subject: str  # institution-type concept key
+    subject_text: str  # the phrase as written
+    metric: str  # target-metric concept key
+    value: float
+    value_max: float | None
+    unit: str  # "%", "%/năm", "lượt", "bản", "cuộc", "loại", "lần" ...
+    year: int | None  # deadline year; None for annual / periodic targets
+    period: str  # "by_year" | "annual" | "every N years" | "unknown"
+    span: Span
+    metric_text: str | None = None
+    qualifier: str | None = None  # "at_least" | "at_most" | "about"
+    baseline: float | None = None
+    baseline_year: int | None = None
+    source: str = "text"  # "text" | "table" | "respectively"
+    extractor: str = EXTRACTOR
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "subject_text": self.subject_text,
+            "subject_label": INSTITUTION_TYPES[self.subject].label if self.subject in INSTITUTION_TYPES else None,
+            "metric": self.metric,
+            "metric_text": self.metric_text,
+            "value": clean_number(self.value),
+            "value_max": clean_number(self.value_max),
+            "unit": self.unit,
+            "year": self.year,
+            "period": self.period,
+            "qualifier": self.qualifier,
+            "baseline": clean_number(self.baseline),
+            "baseline_year": self.baseline_year,
+            "source": self.source,
+            "extractor": self.extractor,
+            "span": self.span.to_json(),
+        }
+
+
+# ---------------------------------------------------------------- mentions of concepts
+
+
+@dataclass(frozen=True)
+class Mention:
+    key: str
+    start: int
+    end: int
+
+
+def find_mentions(low: str, start: int = 0, end: int | None = None) -> list[Mention]:
+    """Institution-type mentions in low[start:end]: leftmost-longest, non-overlapping."""
+    end = len(low) if end is None else end
+    found: list[Mention] = []
+    for key, rx in compiled_institutions():
+        for m in rx.finditer(low, start, end):
+            if m.end() > m.start():
+                found.append(Mention(key, m.start(), m.end()))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    last_end = -1
+    for m in found:
+        if m.start >= last_end:
+            out.append(m)
+            last_end = m.end
+    return out
+
+
+def find_metric(low: str, start: int, end: int, last: bool = False) -> tuple[str, int, int] | None:
+    """The first (or last) metric phrase in low[start:end], as (key, start, end)."""
+    best: tuple[str, int, int] | None = None
+    for key, rx in compiled_metrics():
+        for m in rx.finditer(low, start, end):
+            if best is None or (m.start() > best[1] if last else m.start() < best[1]):
+                best = (key, m.start(), m.end())
+            if not last:
+                break
+    return best
+
+
+_CONNECTOR = re.compile(r"^\s*(?:,|;|va|và|cung|-)?\s*(?:cac|moi|toan\s+bo)?\s*$")
+_LIST_GAP = re.compile(r"^\s*[,;]?\s*(?:va\s+)?(?:\d{1,3}(?:,\d+)?\s*%\s*)?$")
+
+
+def group_at(low: str, mentions: list[Mention], i: int, forward: bool) -> list[Mention]:
+    """Mentions joined to mentions[i] by "và" / "," ("Thư viện tỉnh và các thư viện cấp huyện")."""
+    group = [mentions[i]]
+    j = i
+    while True:
+        k = j + 1 if forward else j - 1
+        if not 0 <= k < len(mentions):
+            break
+        a, b = (mentions[j], mentions[k]) if forward else (mentions[k], mentions[j])
+        if not _CONNECTOR.match(low[a.end : b.start]):
+            break
+        group.append(mentions[k])
+        j = k
+    return group if forward else list(reversed(group))
+
+
+# ---------------------------------------------------------------- years and periods
+
+_YEAR = re.compile(r"\bn\S{0,2}m\s+(20\d\d)\b(?!\s*[-–]\s*20\d\d)")
+_ANNUAL = re.compile(r"\b(?:h\S{0,2}ng|m\S{0,2})\s+n\S{0,2}m\b|trung\s+binh\s+m\S{0,2}\s+n\S{0,2}m")
+_DATE_BEFORE = re.compile(r"th\S{0,2}ng\s*\d{0,2}\s*$")
+_PER_YEAR_AFTER = re.compile(r"\s*(?:/\s*n\S{0,2}m\b|m\S{0,2}\s+n\S{0,2}m\b|h\S{0,2}ng\s+n\S{0,2}m\b|trong\s+n\S{0,2}m\b)")
+_PER_YEAR_NOUN_AFTER = re.compile(r"(?:\s*[a-z]+){0,3}\s*(?:/\s*|m\S{0,2}\s+)n\S{0,2}m\b")  # "bản sách/năm", "lớp năng khiếu mỗi năm"
+# A deadline written after the number: "... 100% thư viện ... vào năm 2030", "... đến năm 2025."
+_YEAR_AFTER = re.compile(r"\b(?:v\S{0,2}o|d\S{0,2}n|tr\S{0,2}c|trong)\s+n\S{0,2}m\s+(20\d\d)\b(?!\s*[-–]\s*20\d\d)")
+_EVERY_N_YEARS = re.compile(r"(\d{1,2}|hai|ba|bon|nam)\s+n\S{0,2}m\s*$")
+_BASELINE_LINK = re.compile(r"^\s*(?:\(?\s*(?:v\S{0,2}o\s+)?n\S{0,2}m\s+(20\d\d)\s*\)?)?\s*,?\s*l\S{0,2}n\s+(?:m\S{0,2}c\s+)?$")
+_FROM_BEFORE = re.compile(r"\bt\S{0,1}\s*$")
+_RESPECTIVELY = re.compile(r"t\S{0,2}ng\s+\S{0,2}ng\b|l\S{0,2}n\s+l\S{0,3}t\b")
+_WORDS_YEAR = {"hai": 2, "ba": 3, "bon": 4, "nam": 5}
+
+
+def year_before(low: str, sent_start: int, pos: int) -> tuple[int | None, str] | None:
+    """The nearest year clause before pos in the sentence: (2025, "by_year") or (None, "annual")."""
+    best: tuple[int, int | None, str] | None = None
+    for m in _YEAR.finditer(low, sent_start, pos):
+        if _DATE_BEFORE.search(low, max(sent_start, m.start() - 12), m.start()):
+            continue  # "ngày 25 tháng 5 năm 2023" is a date, not a deadline
+        best = (m.start(), int(m.group(1)), "by_year")
+    for m in _ANNUAL.finditer(low, sent_start, pos):
+        if best is None or m.start() > best[0]:
+            best = (m.start(), None, "annual")
+    return None if best is None else (best[1], best[2])
+
+
+def year_after(low: str, pos: int, sent_end: int) -> tuple[int | None, str]:
+    """A deadline clause after the number, in the same clause: "... vào năm 2030"."""
+    end = low.find(";", pos, sent_end)
+    m = _YEAR_AFTER.search(low, pos, sent_end if end < 0 else end)
+    return (int(m.group(1)), "by_year") if m else (None, "unknown")
+
+
+# ---------------------------------------------------------------- text units
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+
+
+_STRUCT = re.compile(r"^\s*(?:[-+•*–]\s|[IVXl]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]\s|[a-zđ]\)\s|#)")
+_HEADING = re.compile(r"^\s*(?:[IVXl]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s|[a-zđ]\)\s|#)")
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def sentences(plain: str, start: int, end: int) -> list[_Sentence]:
+    """Split [start, end) at sentence ends: '.', '!' or '?' before a capital (folded text keeps case)."""
+    out, s = [], start
+    for m in re.finditer(r"[.!?](?=\s*[A-Z])|\n(?=\s*[-+•])", plain[start:end]):
+        e = start + m.end()
+        if plain[s:e].strip():
+            out.append(_Sentence(s, e))
+        s = e
+    if plain[s:end].strip():
+        out.append(_Sentence(s, end))
+    return out
+
+
+def clause_start(low: str, sent_start: int, pos: int) -> int:
+    i = low.rfind(";", sent_start, pos)
+    return sent_start if i < 0 else i + 1
+
+
+# ---------------------------------------------------------------- tables
+
+_PCT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d+)?)\s*%|(?<=%\s)(\d{1,2}0)9\b")
+_YEARS = re.compile(r"\b(20\d\d)\b")
+_TABLE_END = re.compile(r"^\s*(?:[-+•]\s|\d{1,2}\.\d{1,2}\.?\s|[IVXl]{1,5}[.)]\s|[a-zđ]\)\s)")
+
+
+def percents(line: str) -> list[tuple[float, int, int]]:
+    """Percentages of a table row, reading the OCR slip "309" (for "30%") after a percentage."""
+    out = []
+    for m in _PCT.finditer(line):
+        g = m.group(1) or m.group(2)
+        out.append((float(g.replace(",", ".")), m.start(), m.end()))
+    return out
+
+
+def _is_header(line: str) -> list[int] | None:
+    years = [int(y) for y in _YEARS.findall(line)]
+    if len(years) >= 2 and len(set(years)) == len(years) and years == sorted(years) and len(line) <= 120 and not line.rstrip().endswith("."):
+        if not _TABLE_END.match(line) and "%" not in line:
+            return years
+    return None
+
+
+def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) -> tuple[list[Target], set[int]]:
+    """Targets from tables whose header names the years; returns them and the line indexes used."""
+    targets: list[Target] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        years = _is_header(low[s:e])
+        if years is None:
+            i += 1
+            continue
+        # rows follow the header within a few lines; otherwise it was not a table header
+        rows: list[int] = []
+        j = i + 1
+        while j < len(lines):
+            ls, le = lines[j]
+            line = low[ls:le]
+            if _TABLE_END.match(line) or (len(line) > 160 and not percents(line)):
+                break
+            if len(percents(line)) >= 1 and not _is_header(line):
+                rows.append(j)
+            elif _is_header(line):
+                break
+            j += 1
+        if not rows:
+            i += 1
+            continue
+        metric = _table_metric(low, lines, i, rows)
+        block = list(range(i, j))
+        for n, r in enumerate(rows):
+            prev_row = rows[n - 1] if n else i
+            next_row = rows[n + 1] if n + 1 < len(rows) else j
+            candidates = [r] + list(range(r - 1, prev_row, -1)) + list(range(r + 1, next_row))
+            subject = _row_subject(low, lines, candidates)
+            rs, re_ = lines[r]
+            vals = percents(low[rs:re_])
+            for year, (value, _, _) in zip(years, vals):
+                targets.append(
+                    Target(
+                        subject=subject.key if subject else "khac",
+                        subject_text=record.text[subject.start : subject.end] if subject else "",
+                        metric=metric,
+                        value=value,
+                        value_max=None,
+                        unit="%",
+                        year=year,
+                        period="by_year",
+                        span=record.span(rs, re_),
+                        source="table",
+                    )
+                )
+        used.update(block)
+        i = j
+    return targets, used
+
+
+def _row_subject(low: str, lines: list[tuple[int, int]], candidates: list[int]) -> Mention | None:
+    generic: Mention | None = None
+    for c in candidates:
+        s, e = lines[c]
+        for m in find_mentions(low, s, e):
+            if m.key in ("thu-vien", "bao-tang", "trung-tam-van-hoa") or m.key.startswith("cap-"):
+                generic = generic or m
+                continue
+            return m
+    return generic
+
+
+def _table_metric(low: str, lines: list[tuple[int, int]], header: int, rows: list[int]) -> str:
+    for k in range(header - 1, max(-1, header - 5), -1):
+        s, e = lines[k]
+        found = find_metric(low, s, e)
+        if found:
+            return found[0]
+    found = find_metric(low, lines[header][0], lines[rows[-1]][1])
+    return found[0] if found else "khac"
+
+
+# ---------------------------------------------------------------- prose
+
+
+@dataclass
+class _Cand:
+    q: Quantity
+    sent: _Sentence
+    unit: str
+    end: int  # end of the quantity expression incl. "mỗi năm"
+    year: int | None = None
+    period: str = "unknown"
+    subjects: list[Mention] = field(default_factory=list)
+    immediate: bool = False
+    metric: tuple[str, int, int] | None = None
+    baseline: float | None = None
+    baseline_year: int | None = None
+    is_baseline: bool = False
+    respectively: bool = False  # got its subject from a "tương ứng" / "lần lượt" list
+
+
+def prose_targets(record: PlanRecord, plain: str, low: str, lines: list[tuple[int, int]], skip: set[int]) -> list[Target]:
+    out: list[Target] = []
+    heading_subject: list[Mention] = []
+    for unit_start, unit_end, is_heading in _units(low, lines, skip):
+        if is_heading:
+            ms = find_mentions(low, unit_start, unit_end)
+            if ms:
+                heading_subject = [ms[0]]
+            if not find_quantities(low[unit_start:unit_end]):
+                continue
+        out.extend(_unit_targets(record, plain, low, unit_start, unit_end, heading_subject))
+    return out
+
+
+def _units(low: str, lines: list[tuple[int, int]], skip: set[int]):
+    """Paragraphs: a structural line plus the continuation lines after it (OCR text leaves
+    sentences broken across lines); table lines are skipped."""
+    cur: list[int] | None = None
+    for idx, (s, e) in enumerate(lines):
+        if idx in skip:
+            if cur:
+                yield cur[0], cur[1], False
+            cur = None
+            continue
+        line = low[s:e]
+        heading = bool(_HEADING.match(line)) and len(line) < 200
+        if cur is None or _STRUCT.match(line) or heading:
+            if cur:
+                yield cur[0], cur[1], False
+            cur = [s, e]
+            if heading:
+                yield s, e, True
+                cur = None
+        else:
+            cur[1] = e
+    if cur:
+        yield cur[0], cur[1], False
+
+
+def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, heading_subject: list[Mention]) -> list[Target]:
+    cands: list[_Cand] = []
+    sents = sentences(plain, us, ue)
+    mentions_all = find_mentions(low, us, ue)
+    for sent in sents:
+        for q in find_quantities(low[sent.start : sent.end]):
+            q = replace(q, start=q.start + sent.start, end=q.end + sent.start, unit_start=q.unit_start + sent.start, unit_end=q.unit_end + sent.start)
+            cands.append(_read_candidate(low, q, sent))
+    _link_baselines(low, cands)
+    cands = [c for c in cands if not c.is_baseline]
+    prev: _Cand | None = None
+    for c in cands:
+        ms = [m for m in mentions_all if c.sent.start <= m.start and m.end <= c.sent.end]
+        _assign_subject(low, c, ms)
+        if c.year is None and c.period == "unknown" and prev is not None and prev.sent is c.sent:
+            c.year, c.period = prev.year, prev.period
+        prev = c
+    _respectively(low, cands, mentions_all, sents)
+    for n, c in enumerate(cands):
+        if not c.subjects:
+            # a chained percentage ("đạt 70% và đến năm 2030 đạt 100% bảo tàng") shares the next subject
+            nxt = next((d for d in cands[n + 1 :] if d.sent is c.sent and d.immediate), None)
+            if nxt and not [m for m in mentions_all if c.q.end <= m.start < nxt.q.start]:
+                c.subjects = list(nxt.subjects)
+    for n, c in enumerate(cands):
+        if not c.subjects:
+            c.subjects = _fallback_subject(low, c, mentions_all, cands[:n], heading_subject)
+        if c.metric is None:
+            c.metric = _metric_for(low, c, cands[:n])
+    out: list[Target] = []
+    for c in cands:
+        if not c.subjects and c.metric is None:
+            continue  # "hỗ trợ 50% kinh phí": about no institution and no known metric, not a target
+        for subj in c.subjects or [None]:
+            span_start, span_end = c.q.start, c.end
+            if subj is not None and c.immediate:
+                span_end = max(span_end, subj.end)
+            out.append(
+                Target(
+                    subject=subj.key if subj else "khac",
+                    subject_text=record.text[subj.start : subj.end] if subj else "",
+                    metric=c.metric[0] if c.metric else "khac",
+                    metric_text=record.text[c.metric[1] : c.metric[2]] if c.metric and c.metric[2] > c.metric[1] else None,
+                    value=c.q.value,
+                    value_max=c.q.value_max,
+                    unit=c.unit,
+                    year=c.year,
+                    period=c.period,
+                    qualifier=c.q.qualifier,
+                    baseline=c.baseline,
+                    baseline_year=c.baseline_year,
+                    span=record.span(span_start, span_end),
+                    source="respectively" if c.respectively else "text",
+                )
+            )
+    return out
+
+
+def _read_candidate(low: str, q: Quantity, sent: _Sentence) -> _Cand:
+    unit, end = q.unit, q.end
+    period: str = "unknown"
+    year: int | None = None
+    after = _PER_YEAR_AFTER.match(low, q.end, sent.end)
+    if unit == "%" and after:
+        unit, end = "%/năm", after.end()  # a growth rate: "tăng bình quân 10% mỗi năm"
+    found = year_before(low, sent.start, q.start)
+    if found:
+        year, period = found
+    else:
+        year, period = year_after(low, q.end, sent.end)
+    every = _EVERY_N_YEARS.search(low, max(sent.start, q.start - 14), q.start) if q.unit == "lần" else None
+    if every:
+        n = int(every.group(1)) if every.group(1).isdigit() else _WORDS_YEAR[every.group(1)]
+        year, period = None, "annual" if n == 1 else f"every {n} years"
+    elif unit != "%/năm" and period == "unknown":
+        per_year = after or _PER_YEAR_NOUN_AFTER.match(low, q.unit_end, sent.end)
+        if per_year:
+            period, end = "annual", per_year.end()
+    if period == "annual":
+        year = None
+    return _Cand(q=q, sent=sent, unit=unit, end=end, year=year, period=period)
+
+
+def _link_baselines(low: str, cands: list[_Cand]) -> None:
+    """ "từ 60% (năm 2020) lên 80%": the first number is the second's baseline."""
+    for a, b in zip(cands, cands[1:]):
+        if a.sent is not b.sent or a.unit.split("/")[0] != b.unit.split("/")[0]:
+            continue
+        link = _BASELINE_LINK.match(low[a.q.end : b.q.start])
+        if link and _FROM_BEFORE.search(low, max(a.sent.start, a.q.start - 4), a.q.start):
+            b.baseline = a.q.value
+            b.baseline_year = int(link.group(1)) if link.group(1) else None
+            a.is_baseline = True
+            if b.baseline_year is not None and b.year == b.baseline_year:
+                b.year, b.period = year_after(low, b.q.end, b.sent.end)  # 2020 was the baseline's year
+
+
+def _assign_subject(low: str, c: _Cand, ms: list[Mention]) -> None:
+    if c.unit == "%":
+        pos = re.match(r"\s*(?:s\S\s+(?:l\S{0,3}ng\s+)?)?(?:c\S{0,2}c\s+)?", low[c.q.end : c.sent.end])
+        at = c.q.end + (pos.end() if pos else 0)
+        for i, m in enumerate(ms):
+            if m.start == at:
+                c.subjects = group_at(low, ms, i, forward=True)
+                c.immediate = True
+                return
+        return  # decided later: chained, respectively or fallback
+    cs = clause_start(low, c.sent.start, c.q.start)
+    before = [i for i, m in enumerate(ms) if cs <= m.start and m.end <= c.q.start]
+    if before:
+        c.subjects = group_at(low, ms, before[-1], forward=False)
+
+
+def _fallback_subject(low: str, c: _Cand, mentions_all: list[Mention], previous: list[_Cand], heading: list[Mention]) -> list[Mention]:
+    ms = [m for m in mentions_all if c.sent.start <= m.start and m.end <= c.sent.end]
+    cs = clause_start(low, c.sent.start, c.q.start)
+    before = [i for i, m in enumerate(ms) if cs <= m.start and m.end <= c.q.start]
+    if before:
+        return group_at(low, ms, before[-1], forward=False)
+    first = [i for i, m in enumerate(ms) if m.end <= c.q.start]
+    if first:
+        return group_at(low, ms, first[0], forward=True)
+    after = [i for i, m in enumerate(ms) if m.start >= c.q.end and low.rfind(";", c.q.end, m.start) < 0]
+    if after:
+        return group_at(low, ms, after[0], forward=True)
+    for p in reversed(previous):
+        if p.subjects:
+            return list(p.subjects)
+    return list(heading)
+
+
+def _metric_for(low: str, c: _Cand, previous: list[_Cand]) -> tuple[str, int, int] | None:
+    s, e = c.sent.start, c.sent.end
+    window = find_metric(low, c.q.unit_start, min(e, c.q.unit_end + 60))
+    if window:
+        return window
+    after = find_metric(low, c.q.unit_start, e)
+    if after:
+        return after
+    before = find_metric(low, s, c.q.start, last=True)
+    if before:
+        return before
+    for p in reversed(previous):
+        if p.metric:
+            return p.metric
+    return None
+
+
+def _respectively(low: str, cands: list[_Cand], mentions_all: list[Mention], sents: list[_Sentence]) -> None:
+    """ "Đến năm 2030, đạt 100%, 90%, 60% ... các chỉ tiêu tương ứng": values take, in order,
+    the subjects listed in the sentence before (or before "lần lượt" in the same sentence)."""
+    for si, sent in enumerate(sents):
+        trig = _RESPECTIVELY.search(low, sent.start, sent.end)
+        if not trig:
+            continue
+        vals = [c for c in cands if c.sent is sent and not c.immediate and c.unit == "%"]
+        if len(vals) < 2:
+            continue
+        source: list[Mention] = []
+        inside = [m for m in mentions_all if sent.start <= m.start and m.end <= min(trig.start(), vals[0].q.start)]
+        following = [m for m in mentions_all if trig.end() <= m.start and m.end <= sent.end]
+        if len(inside) >= 2:
+            source = _list_chain(low, inside)
+        elif vals[-1].q.end <= trig.start() and len(following) >= 2:
+            source = _list_chain(low, following)  # "đạt 100%, 90% lần lượt đối với thư viện cấp tỉnh, ..."
+        elif si > 0:
+            prev_sent = sents[si - 1]
+            source = _list_chain(low, [m for m in mentions_all if prev_sent.start <= m.start and m.end <= prev_sent.end])
+        if not source:
+            continue
+        src_cands = [c for c in cands if si > 0 and c.sent is sents[si - 1]]
+        if len(source) != len(vals):
+            continue
+        for c, m in zip(vals, source):
+            c.subjects = [m]
+            c.respectively = True
+            same = next((d for d in src_cands if d.subjects and d.subjects[0].key == m.key and d.metric), None)
+            if same is None and src_cands:
+                same = next((d for d in src_cands if d.metric), None)
+            if same is not None:
+                c.metric = same.metric
+            elif src_cands:
+                c.metric = _metric_for(low, src_cands[0], [])
+
+
+def _list_chain(low: str, ms: list[Mention]) -> list[Mention]:
+    """The longest run of mentions separated only by ',', 'và' and percentages: a listed enumeration."""
+    best: list[Mention] = []
+    run: list[Mention] = []
+    for m in ms:
+        if run and _LIST_GAP.match(low[run[-1].end : m.start]):
+            run.append(m)
+        else:
+            run = [m]
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) >= 2 else []
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def extract_targets(record: PlanRecord) -> list[Target]:
+    """Every quantitative target of the plan, tables first, then prose, in text order."""
+    text = record.text
+    plain = fold(text)
+    low = plain.lower()
+    lines = _lines(text)
+    table, used = table_targets(record, low, lines)
+    prose = prose_targets(record, plain, low, lines, used)
+    return sorted(table + prose, key=lambda t: (t.span.start, t.year or 0))

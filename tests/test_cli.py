@@ -1,0 +1,117 @@
+"""The command line, run as a user runs it: a subprocess, real files, a real store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEHOACH = [sys.executable, "-m", "kehoach"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*KEHOACH, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess, needle: str) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("kehoach: error:"), proc.stderr
+    assert needle in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_extract_json_has_the_plan_fields(corpus_paths):
+    proc = run("extract", str(corpus_paths["khanh-hoa-2023-kh-svhtt"]), "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    plan = data["plan"]
+    for key in ("number", "doc_type", "issuer", "province", "province_code", "province_code_2025", "date", "date_precision", "programmes", "references", "signer"):
+        assert key in plan
+    assert plan["number"] is None and plan["date"] == "2023-09" and plan["date_precision"] == "month"
+    assert plan["programmes"] == ["1520/QĐ-TTg"]
+    assert {r["identifier"] for r in plan["references"]} >= {"1346/QĐ-BVHTTDL", "4538/KH-UBND"}
+    for key in ("targets", "tasks", "responsibilities"):
+        assert key in data
+
+
+def test_missing_file_is_a_one_line_error(tmp_path):
+    assert_clean_error(run("extract", str(tmp_path / "nope.txt")), "no such file")
+
+
+def test_binary_file_is_a_one_line_error(tmp_path):
+    p = tmp_path / "x.bin"
+    p.write_bytes(b"\x00\x01\x02" * 100)
+    assert_clean_error(run("extract", str(p)), "binary")
+
+
+def test_sparql_errors(tmp_path):
+    store = tmp_path / "empty-store"
+    assert_clean_error(run("sparql", "SELECT * WHERE { ?s ?p ?o }", "--store", str(store)), "no kehoach store")
+    store_ok = tmp_path / "store"
+    proc = run("ingest", "--no-search", "--store", str(store_ok), str(Path(__file__).parent.parent / "corpus" / "lai-chau-2015-1133-kh-ubnd.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert_clean_error(run("sparql", "SELEC ?x WHERE {", "--store", str(store_ok)), "malformed SPARQL")
+    assert_clean_error(run("sparql", "@no-such-query", "--store", str(store_ok)), "no named query")
+
+
+@pytest.fixture(scope="module")
+def ingested_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("cli") / "store"
+    proc = run("ingest", "--no-search", "--store", str(store))
+    assert proc.returncode == 0, proc.stderr
+    return store, proc
+
+
+def test_ingest_default_corpus_and_summary(ingested_store):
+    store, proc = ingested_store
+    assert proc.stdout.count("ingested ") == 5
+    summary = run("plans", "--store", str(store))
+    assert summary.returncode == 0, summary.stderr
+    assert "(5 rows)" in summary.stdout
+    for province in ("Lào Cai", "Lai Châu", "Hưng Yên", "Ninh Bình", "Khánh Hòa"):
+        assert province in summary.stdout
+
+
+def test_ingest_twice_replaces(ingested_store, corpus_paths):
+    store, _ = ingested_store
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = run("sparql", count, "--format", "csv", "--store", str(store)).stdout
+    again = run("ingest", "--no-search", "--store", str(store), str(corpus_paths["hung-yen-2023-kh-ubnd"]))
+    assert "replaced hung-yen-2023-kh-ubnd" in again.stdout
+    assert run("sparql", count, "--format", "csv", "--store", str(store)).stdout == before
+
+
+def test_a_bad_file_does_not_stop_the_others(tmp_path, corpus_paths):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    store = tmp_path / "store"
+    proc = run("ingest", "--no-search", "--store", str(store), str(bad), str(corpus_paths["ninh-binh-2023-kh-ubnd"]))
+    assert proc.returncode == 1
+    assert "skipped" in proc.stdout and "empty" in proc.stdout
+    assert "ingested ninh-binh-2023-kh-ubnd" in proc.stdout
+
+
+def test_sparql_formats(ingested_store):
+    store, _ = ingested_store
+    q = "SELECT ?p WHERE { ?p a kh:Plan } ORDER BY ?p"
+    table = run("sparql", q, "--store", str(store))
+    assert "(5 rows)" in table.stdout
+    as_json = json.loads(run("sparql", q, "--format", "json", "--store", str(store)).stdout)
+    assert len(as_json["results"]["bindings"]) == 5
+    csv_out = run("sparql", q, "--format", "csv", "--store", str(store)).stdout.strip().splitlines()
+    assert csv_out[0] == "p" and len(csv_out) == 6
+    assert run("sparql", "ASK { ?p a kh:Plan }", "--store", str(store)).stdout.strip() == "true"
+
+
+def test_validate_and_export(ingested_store, tmp_path):
+    store, _ = ingested_store
+    proc = run("validate", "--store", str(store))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 violations" in proc.stdout
+    out = tmp_path / "graph.trig"
+    proc = run("export", "--format", "trig", "-o", str(out), "--store", str(store))
+    assert proc.returncode == 0 and out.stat().st_size > 1000

@@ -1,0 +1,111 @@
+"""Role, deadline and list rules of responsibilities, on phrasings beyond the five plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from kehoach.ingest.agencies import find_agencies
+from kehoach.ingest.responsibilities import coordinators, duty_role, find_deadline, heading_agencies, is_request
+
+ROLE_CASES = [
+    ("a) Chủ trì, phối hợp với Sở Tài chính xây dựng kế hoạch", "lead"),
+    ("- Là cơ quan thường trực, giúp UBND tỉnh tổ chức triển khai", "lead"),
+    ("Tham mưu UBND tỉnh bố trí kinh phí", "lead"),
+    ("b) Phối hợp với Sở Văn hóa và Thể thao tổ chức các hoạt động", "coordinate"),
+    ("- Phối hợp chặt chẽ với các ngành, cơ quan liên quan", "coordinate"),
+    ("Căn cứ Luật Ngân sách nhà nước, các tiêu chuẩn, định mức chi, phối hợp với Phòng Văn hóa: hướng dẫn", "coordinate"),
+    ("Căn cứ khả năng cân đối ngân sách, tham mưu cho UBND tỉnh bố trí kinh phí", "lead"),
+    ("Phéi hop co quan, don vi lién quan nghién ctu", "coordinate"),  # OCR
+    ("Chq tri, phéi hop vo1i céc sé, ban, nganh", "lead"),  # OCR
+    ("Chủ động phối hợp với các đơn vị tổ chức triển khai", "lead"),
+]
+
+
+@pytest.mark.parametrize("duty,role", ROLE_CASES)
+def test_duty_role(duty, role):
+    assert duty_role(duty) == role
+
+
+@pytest.mark.parametrize("heading,expected", [
+    ("9. Đề nghị UBMTTQ Việt Nam và các tổ chức chính trị - xã hội tỉnh", True),
+    ("8. Pé nghi Uy ban Mit tran Té qudc Viét Nam tinh", True),
+    ("Đề nghị Hội Cựu chiến binh tỉnh", True),
+    ("4. Sở Tài chính", False),
+])
+def test_request_headings(heading, expected):
+    assert is_request(heading.split(". ", 1)[-1]) == expected
+
+
+@pytest.mark.parametrize("text,value,recurring", [
+    ("báo cáo kết quả về UBND tỉnh trước ngày 25/11 hằng năm ./.", "--11-25", True),
+    ("báo cáo năm gửi trước ngày 30 tháng 11", "--11-30", False),
+    ("gửi Sở Tài chính trước ngày 15/6/2024 để tổng hợp", "2024-06-15", False),
+    ("bao cao truéc ngay 25/11 hang nam dé tong hop", "--11-25", True),
+    ("định kỳ báo cáo trước ngày 10 tháng 12 hàng năm", "--12-10", True),
+    ("gửi báo cáo chậm nhất ngày 15/6/2024", "2024-06-15", False),
+    ("báo cáo trước 30/11 hằng năm", "--11-30", True),
+    ("hoàn thành trong quý III năm 2023", "2023-Q3", False),
+    ("trước ngày 31 tháng 12 năm 2025 phải hoàn thành", "2025-12-31", False),
+])
+def test_deadlines(text, value, recurring):
+    deadline, start, end = find_deadline(text)
+    assert deadline.value == value and deadline.recurring == recurring
+    assert text[start:end] == deadline.text
+
+
+def test_no_deadline_without_a_date():
+    assert find_deadline("định kỳ hằng năm báo cáo UBND tỉnh") is None
+    assert find_deadline("trước ngày 45/13") is None
+
+
+def test_coordinators_follow_phoi_hop_lists_only():
+    duty = ("Chủ trì, phối hợp với Sở Tài chính, các sở, ban, ngành liên quan và UBND các huyện, thành phố xây dựng "
+            "kế hoạch; báo cáo UBND tỉnh, Sở Nội vụ")
+    found = coordinators(duty, find_agencies(duty, "Yên Bái"), "lead")
+    assert [m.label for m in found] == ["Sở Tài chính", "Ủy ban nhân dân cấp huyện"]
+
+
+def test_a_coordinating_duty_does_not_make_its_lead_a_coordinator():
+    duty = "Phối hợp với Sở Văn hóa, Thể thao và Du lịch triển khai; phối hợp cùng Sở Y tế tuyên truyền"
+    found = coordinators(duty, find_agencies(duty, "Lai Châu"), "coordinate")
+    assert [m.label for m in found] == ["Sở Y tế"]
+
+
+def test_owner_in_thuoc_phrase_is_skipped():
+    duty = "phối hợp với các đơn vị thuộc Sở Văn hóa, Thể thao và Du lịch (Thư viện tỉnh, Bảo tàng tỉnh) triển khai"
+    found = coordinators(duty, find_agencies(duty, "Lai Châu"), "lead")
+    assert [m.label for m in found] == ["Thư viện tỉnh", "Bảo tàng tỉnh"]
+
+
+def test_directed_bodies_get_no_role():
+    duty = "Chỉ đạo Thư viện tỉnh, Bảo tàng tỉnh nâng cao chất lượng hoạt động"
+    assert coordinators(duty, find_agencies(duty, "Lai Châu"), "lead") == []
+
+
+def test_heading_with_inline_duty():
+    heading = "7. Báo Hưng Yên, Đài Phát thanh và Truyền hình Hưng Yên Chủ trì, phối hợp với các Sở xây dựng chuyên mục"
+    listed, request, inline = heading_agencies(heading, "Hưng Yên")
+    assert [m.label for m in listed] == ["Báo Hưng Yên", "Đài Phát thanh và Truyền hình tỉnh"]
+    assert not request and heading[inline:].strip().startswith("Chủ trì")
+
+
+def test_heading_with_colon():
+    heading = "4. S¢ Tai chinh: Chu tri, phdi hop Vvé6i S¢ Vin hoa va Thé thao"
+    listed, request, inline = heading_agencies(heading, "Lào Cai")
+    assert [m.key for m in listed] == ["so-tai-chinh"] and heading[inline:].strip().startswith("Chu tri")
+
+
+def test_a_later_chu_tri_clause_adds_a_lead_role():
+    from kehoach.ingest.responsibilities import leads_a_later_clause
+
+    assert leads_a_later_clause("Phối hợp với Sở Y tế tuyên truyền; chủ trì, phối hợp cùng Tỉnh đoàn tổ chức cuộc thi")
+    assert not leads_a_later_clause("Phối hợp với Sở Y tế tuyên truyền; tổ chức cuộc thi do Tỉnh đoàn chủ trì")
+
+
+def test_heading_assigning_with_giao_and_lower_case_duty():
+    listed, request, inline = heading_agencies("1. Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính thẩm định", "Quảng Ninh")
+    assert [m.key for m in listed] == ["so-noi-vu"] and heading_agencies.__name__
+    listed, _, inline2 = heading_agencies("2. Sở Y tế phối hợp với Sở Văn hóa, Thể thao và Du lịch tuyên truyền", "Quảng Ninh")
+    assert [m.key for m in listed] == ["so-y-te"] and inline2 is not None
+    listed, _, inline3 = heading_agencies("6. Đề nghị Hội Nông dân tỉnh và các tổ chức xã hội, nghề nghiệp", "Lai Châu")
+    assert [m.key for m in listed] == ["hoi-nong-dan-tinh"] and inline3 is None

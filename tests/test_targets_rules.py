@@ -1,0 +1,212 @@
+"""Table-driven cases for the target rules, in phrasings NOT taken from the five corpus plans:
+news reports, other provinces' wording, numbers written as words, "ít nhất", "tối thiểu",
+"bảo đảm", year clauses after the number, baselines, markdown tables, text without tone marks.
+These are separate from the gold set (tests/gold/extraction) on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from kehoach.ingest.layout import normalise_layout
+from kehoach.ingest.quantities import find_quantities, parse_number_words, parse_numeral
+from kehoach.ingest.records import Header, PlanRecord
+from kehoach.ingest.targets import extract_targets
+from kehoach.ingest.vietnamese import fold_lower
+
+
+def record_of(text: str) -> PlanRecord:
+    n = normalise_layout(text)
+    return PlanRecord(id="t", source_path="<t>", sha256="", original_text=text, text=n.text, offsets=n.offsets, header=Header(), references=[], segments=[])
+
+
+@pytest.mark.parametrize(
+    "token, value",
+    [("8.000", 8000), ("1.000.000", 1_000_000), ("10,5", 10.5), ("02", 2), ("100", 100)],
+)
+def test_parse_numeral(token, value):
+    assert parse_numeral(token) == value
+
+
+@pytest.mark.parametrize(
+    "words, value",
+    [("mot tram", 100), ("hai muoi lam", 25), ("muoi lam", 15), ("nam muoi", 50), ("mot nghin", 1000), ("hai muoi mot", 21), ("ba tram linh nam", 305), ("nam mot", None)],
+)
+def test_parse_number_words(words, value):
+    assert parse_number_words(words) == value
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("từ 8.000 đến 9.000 lượt độc giả", [(8000, 9000, "lượt", None)]),
+        ("hằng năm 02-03 cuộc trưng bày", [(2, 3, "cuộc", None)]),
+        ("tăng bình quân 10 - 15%/năm", [(10, 15, "%", None)]),
+        ("có ít nhất 15 cuộc", [(15, None, "cuộc", "at_least")]),
+        ("tối thiểu 500 bản sách", [(500, None, "bản", "at_least")]),
+        ("đạt một trăm phần trăm", [(100, None, "%", None)]),
+        ("đạt năm mươi phần trăm", [(50, None, "%", None)]),
+        ("mỗi năm một lần", [(1, None, "lần", None)]),
+        ("trưng bày các chuyên đề", []),  # "bày" is not "bảy" (seven)
+        ("quảng bá các loại hình", []),
+        ("ngày 09/12/2022 và Kế hoạch số 141/KH-UBND", []),
+        ("sơ kết 05 năm thực hiện", []),
+        ("bản sắc văn hóa 2 bản sắc", []),
+    ],
+)
+def test_find_quantities(text, expected):
+    got = [(q.value, q.value_max, q.unit, q.qualifier) for q in find_quantities(fold_lower(text))]
+    assert got == [(float(a), None if b is None else float(b), u, ql) for a, b, u, ql in expected]
+
+
+def _t(t):
+    return (t.subject, t.metric, t.value, t.value_max, t.unit, t.year, t.period)
+
+
+CASES = [
+    # other provinces / news wording, each (text, [(subject, metric, value, value_max, unit, year, period)])
+    (
+        "- Phấn đấu đến năm 2025, 100% thư viện cấp tỉnh có cung cấp dịch vụ phục vụ học tập suốt đời.",
+        [("thu-vien-cap-tinh", "cung-cap-dich-vu-hoc-tap-suot-doi", 100, None, "%", 2025, "by_year")],
+    ),
+    (
+        "Đến năm 2030, có ít nhất 80% bảo tàng ứng dụng công nghệ thông tin và chuyển đổi số.",
+        [("bao-tang", "ung-dung-cntt-chuyen-doi-so", 80, None, "%", 2030, "by_year")],
+    ),
+    (
+        "Bảo đảm 100% trung tâm văn hóa, thể thao cấp xã có câu lạc bộ, nhóm sở thích đến năm 2025.",
+        [("trung-tam-van-hoa-cap-xa", "lop-nang-khieu-cau-lac-bo", 100, None, "%", 2025, "by_year")],
+    ),
+    (
+        "Mỗi năm, Thư viện tỉnh tổ chức tối thiểu 10 cuộc trưng bày chuyên đề.",
+        [("thu-vien-cap-tinh", "trung-bay-chuyen-de", 10, None, "cuộc", None, "annual")],
+    ),
+    (
+        "Theo kế hoạch, tỉnh phấn đấu đạt một trăm phần trăm thư viện cấp huyện cung cấp dịch vụ học tập suốt đời vào năm 2030.",
+        [("thu-vien-cap-huyen", "cung-cap-dich-vu-hoc-tap-suot-doi", 100, None, "%", 2030, "by_year")],
+    ),
+    (
+        "Số lượt khách tham quan bảo tàng tăng bình quân 10%/năm.",
+        [("bao-tang", "tang-luot-khach-tham-quan-bao-tang", 10, None, "%/năm", None, "unknown")],
+    ),
+    (
+        "Hằng năm, mỗi thư viện cấp huyện bổ sung tối thiểu 1.000 bản sách.",
+        [("thu-vien-cap-huyen", "bo-sung-sach", 1000, None, "bản", None, "annual")],
+    ),
+    (
+        "Đến năm 2025, tỷ lệ thư viện cấp huyện và thư viện cấp xã có ứng dụng chuyển đổi số lần lượt đạt 70% và 40%.",
+        [
+            ("thu-vien-cap-huyen", "ung-dung-cntt-chuyen-doi-so", 70, None, "%", 2025, "by_year"),
+            ("thu-vien-cap-xa", "ung-dung-cntt-chuyen-doi-so", 40, None, "%", 2025, "by_year"),
+        ],
+    ),
+    (
+        "Mỗi trung tâm văn hóa, thể thao cấp huyện tổ chức từ 5 đến 7 lớp năng khiếu mỗi năm.",
+        [("trung-tam-van-hoa-cap-huyen", "lop-nang-khieu-cau-lac-bo", 5, 7, "lớp", None, "annual")],
+    ),
+    (
+        "Đến năm 2025, đạt năm mươi phần trăm bảo tàng có chương trình giáo dục di sản.",
+        [("bao-tang", "chuong-trinh-giao-duc-bao-tang", 50, None, "%", 2025, "by_year")],
+    ),
+    (
+        "Den nam 2025, 70% thu vien cap huyen co cung cap dich vu phuc vu hoc tap suot doi.",
+        [("thu-vien-cap-huyen", "cung-cap-dich-vu-hoc-tap-suot-doi", 70, None, "%", 2025, "by_year")],
+    ),
+    (
+        "Thư viện tỉnh phấn đấu đến năm 2025 đạt 50.000 lượt bạn đọc, đến năm 2030 đạt 70.000 lượt bạn đọc.",
+        [
+            ("thu-vien-cap-tinh", "luot-phuc-vu-doc-gia", 50000, None, "lượt", 2025, "by_year"),
+            ("thu-vien-cap-tinh", "luot-phuc-vu-doc-gia", 70000, None, "lượt", 2030, "by_year"),
+        ],
+    ),
+    (
+        "Hằng năm, Bảo tàng tỉnh tổ chức 2-3 hoạt động giáo dục trải nghiệm cho học sinh.",
+        [("bao-tang-cap-tinh", "hoat-dong-giao-duc-trai-nghiem", 2, 3, "hoạt động", None, "annual")],
+    ),
+    (
+        "Kế hoạch số 141/KH-UBND ngày 30/8/2021 về chương trình giai đoạn 2021-2025, định hướng đến năm 2030; sơ kết 05 năm.",
+        [],
+    ),
+    ("Ngân sách tỉnh hỗ trợ 50% kinh phí tổ chức hội nghị.", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_targets_in_other_phrasings(text, expected):
+    got = [_t(t) for t in extract_targets(record_of(text))]
+    assert got == [(s, m, float(v), None if vm is None else float(vm), u, y, p) for s, m, v, vm, u, y, p in expected]
+
+
+def test_baseline_from_to():
+    text = "Tỷ lệ thư viện cấp xã có kết nối internet tăng từ 40% năm 2020 lên 70% vào năm 2025."
+    ts = extract_targets(record_of(text))
+    assert [(t.subject, t.value, t.baseline, t.baseline_year, t.year) for t in ts] == [("thu-vien-cap-xa", 70.0, 40.0, 2020, 2025)]
+
+
+def test_markdown_table_with_year_columns():
+    text = (
+        "- Mục tiêu cung cấp dịch vụ phục vụ học tập suốt đời:\n"
+        "| STT | Loại thư viện | Đến năm 2025 | Đến năm 2030 |\n"
+        "|---|---|---|---|\n"
+        "| 1 | Thư viện cấp huyện | 70% | 90% |\n"
+        "| 2 | Thư viện cấp xã | 40% | 60% |\n"
+    )
+    got = sorted((t.subject, t.year, t.value, t.metric) for t in extract_targets(record_of(text)))
+    assert got == [
+        ("thu-vien-cap-huyen", 2025, 70.0, "cung-cap-dich-vu-hoc-tap-suot-doi"),
+        ("thu-vien-cap-huyen", 2030, 90.0, "cung-cap-dich-vu-hoc-tap-suot-doi"),
+        ("thu-vien-cap-xa", 2025, 40.0, "cung-cap-dich-vu-hoc-tap-suot-doi"),
+        ("thu-vien-cap-xa", 2030, 60.0, "cung-cap-dich-vu-hoc-tap-suot-doi"),
+    ]
+
+
+def test_every_quote_is_the_original_text():
+    text = "Thư viện tỉnh phục vụ từ 8.000 đến 9.000 lượt độc giả,\nthư viện các huyện phục vụ 15.000 lượt.\n"
+    r = record_of(text)
+    for t in extract_targets(r):
+        assert text[t.span.start : t.span.end] == t.span.quote
+
+
+# Second batch, written after the rules above and run once before any change (see README):
+HELD_OUT = [
+    (
+        "Đến hết năm 2025, 90% thư viện công cộng cấp huyện được kết nối internet.",
+        [("thu-vien-cap-huyen", "ket-noi-internet", 90, None, "%", 2025, "by_year")],
+    ),
+    (
+        "Hàng năm, mỗi bảo tàng tổ chức ít nhất 02 cuộc trưng bày chuyên đề và 01 cuộc trưng bày lưu động.",
+        [
+            ("bao-tang", "trung-bay-chuyen-de", 2, None, "cuộc", None, "annual"),
+            ("bao-tang", "trung-bay-chuyen-de", 1, None, "cuộc", None, "annual"),
+        ],
+    ),
+    (
+        "Đến năm 2030, số lượt người sử dụng thư viện tăng 15% so với năm 2025.",
+        [("thu-vien", "tang-luot-nguoi-su-dung-thu-vien", 15, None, "%", 2030, "by_year")],
+    ),
+    (
+        "Thư viện tỉnh Quảng Ninh phấn đấu phục vụ khoảng 200.000 lượt bạn đọc mỗi năm.",
+        [("thu-vien-cap-tinh", "luot-phuc-vu-doc-gia", 200000, None, "lượt", None, "annual")],
+    ),
+    (
+        "Bảo đảm 100% bảo tàng công lập ứng dụng công nghệ số trong trưng bày đến năm 2030.",
+        [("bao-tang", "ung-dung-cntt-chuyen-doi-so", 100, None, "%", 2030, "by_year")],
+    ),
+    (
+        "Đến năm 2025, đạt 100%, 90% và 60% lần lượt đối với thư viện cấp tỉnh, thư viện cấp huyện và thư viện cấp xã.",
+        [
+            ("thu-vien-cap-tinh", "khac", 100, None, "%", 2025, "by_year"),
+            ("thu-vien-cap-huyen", "khac", 90, None, "%", 2025, "by_year"),
+            ("thu-vien-cap-xa", "khac", 60, None, "%", 2025, "by_year"),
+        ],
+    ),
+    (
+        "Mỗi năm thu hút trên 10.000 lượt khách tham quan Bảo tàng tỉnh.",
+        [("bao-tang-cap-tinh", "tang-luot-khach-tham-quan-bao-tang", 10000, None, "lượt", None, "annual")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", HELD_OUT)
+def test_targets_held_out_phrasings(text, expected):
+    got = [_t(t) for t in extract_targets(record_of(text))]
+    assert got == [(s, m, float(v), None if vm is None else float(vm), u, y, p) for s, m, v, vm, u, y, p in expected]
