@@ -120,7 +120,8 @@ def fact_summary(fact: dict[str, Any]) -> str:
         for value in values:
             if not (value.get("label") or not value.get("iri")):
                 continue
-            text = str(value.get("label") or value["value"])
+            raw = value.get("label") or value["value"]
+            text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
             if len(text) <= SUMMARY_MAX_VALUE and not (len(text) > 12 and text in quote):
                 shown.append(text)
         if shown:

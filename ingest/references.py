@@ -140,7 +140,7 @@ def find_references(
             precision = "day"
             end += date_m.end()
             after = text[end : end + 200]
-        issuer = _issuer(after) or _issuer_from_symbol(symbol)
+        issuer = _choose_issuer(_issuer(after), _issuer_from_symbol(symbol))
         start = m.start()
         doc_type = DOC_TYPES.get(m["type"].lower()) if m["type"] else None
         doc_type = doc_type or _type_from_symbol(symbol, m["party"])
@@ -185,6 +185,18 @@ def _issuer(after: str) -> str | None:
         return None
     issuer = _ISSUER_STOP.split(m["issuer"], maxsplit=1)[0].strip(" ,.")
     return issuer or None
+
+
+def _choose_issuer(written: str | None, from_symbol: str | None) -> str | None:
+    """The issuer as written, unless it merely starts with the one the symbol names and
+    then runs on into the sentence ("Thủ tướng Chính phủ phù hợp với ...")."""
+    if written and from_symbol:
+        w, s = fold(written).lower(), fold(from_symbol).lower()
+        rest = written[len(from_symbol) :].split()
+        runs_on = len(rest) >= 3 and all(word[:1].islower() for word in rest)  # "khóa XI" is not a run-on
+        if w.startswith(s) and runs_on:
+            return from_symbol
+    return written or from_symbol
 
 
 def _issuer_from_symbol(symbol: str) -> str | None:

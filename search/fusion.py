@@ -16,8 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_VECTOR_WEIGHT = 0.4  # Vietnamese queries; chosen by 5-fold cross-validation, see search/evaluate.py
-DEFAULT_FOREIGN_VECTOR_WEIGHT = 0.8  # queries in another language (English): BM25 only matches names
+# Vector share of the fused score per kind of query (search/query.py), chosen by 5-fold
+# cross-validation on the question set (`kehoach eval search`, search/evaluate.py).
+DEFAULT_WEIGHTS = {
+    "vi": 0.4,  # Vietnamese with diacritics
+    "vi-folded": 0.25,  # Vietnamese typed without diacritics (restored before embedding)
+    "foreign": 0.95,  # another language (English): BM25 only matches names and numbers
+}
+DEFAULT_VECTOR_WEIGHT = DEFAULT_WEIGHTS["vi"]
 
 
 def normalise_keyword(scores: np.ndarray) -> np.ndarray:

@@ -7,8 +7,8 @@ above it prepended, so "70% 80%" in a table row or "- Chủ trì, phối hợp .
 so a hit links straight into the graph store.
 
 Text comes from the record's normalised text (restored text for OCR plans once repair
-runs); the span points into the original, and `raw` keeps the original characters so
-keyword search can also match the raw OCR spelling.
+runs); the span points into the original and quotes it, so keyword search can also match
+the raw OCR spelling (`Passage.raw`).
 """
 
 from __future__ import annotations
@@ -43,8 +43,12 @@ class Passage:
     kind: str
     text: str  # the passage itself, as displayed
     span: Span  # into the original text
-    raw: str = ""  # original characters of the span (raw OCR for OCR plans)
     agencies: list[str] = field(default_factory=list)
+
+    @property
+    def raw(self) -> str:
+        """Original characters of the span (the raw OCR for OCR plans); kept once, in the span."""
+        return self.span.quote
 
     @property
     def index_text(self) -> str:
@@ -59,6 +63,7 @@ class Passage:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Passage":
         data = dict(data)
+        data.pop("raw", None)  # older rows stored it twice
         data["span"] = Span(**data["span"])
         return cls(**data)
 
@@ -170,7 +175,6 @@ def _make(record: PlanRecord, pid: str, section: str, kind: str, text: str, span
         kind=kind,
         text=text,
         span=span,
-        raw=span.quote,
         agencies=mentioned_agencies(section + "\n" + text, h.province),
     )
 

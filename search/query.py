@@ -5,6 +5,8 @@
   vector search on unaccented questions found almost nothing. So the text given to the
   embedder is first restored with the ingest repair model (the noisy-channel restorer
   built for the OCR plan, ingest/repair); keyword search keeps the folded original.
+- The fusion weight depends on the kind of query ("vi", "vi-folded", "foreign"): the
+  embedder is less reliable on restored text than on text typed with diacritics.
 - A query whose words are mostly not Vietnamese syllables (English, say) cannot be
   matched by BM25 except on names and numbers, so the fusion leans on the multilingual
   embedder for it (a separate weight, chosen by the same cross-validation).
@@ -27,6 +29,7 @@ class QueryInfo:
     text: str
     language: str  # "vi" | "foreign"
     had_diacritics: bool
+    kind: str  # "vi" | "vi-folded" (Vietnamese typed without diacritics) | "foreign": selects the fusion weight
     vector_text: str  # what the embedder reads (restored when diacritics were missing)
 
 
@@ -73,4 +76,5 @@ def analyse_query(text: str, restore: bool = True) -> QueryInfo:
     vector_text = text
     if restore and language == "vi" and not accented:
         vector_text = restore_diacritics(text)
-    return QueryInfo(text=text, language=language, had_diacritics=accented, vector_text=vector_text)
+    kind = "foreign" if language == "foreign" else ("vi" if accented else "vi-folded")
+    return QueryInfo(text=text, language=language, had_diacritics=accented, kind=kind, vector_text=vector_text)

@@ -197,3 +197,8 @@ def test_header_spans_quote_the_original(records):
             assert record.original_text[span.start : span.end] == span.quote, (record.id, field)
         for ref in record.references:
             assert record.original_text[ref.span.start : ref.span.end] == ref.span.quote
+
+
+def test_issuer_does_not_run_on_into_the_sentence():
+    (ref,) = _refs("tại Quyết định số 1520/QĐ-TTg ngày 09/12/2022 của Thủ tướng Chính phủ phù hợp với đặc điểm, tình hình")
+    assert ref.issuer == "Thủ tướng Chính phủ"

@@ -8,9 +8,9 @@ from kehoach.ingest.repair.evaluate import GOLD_PLAN, clean_document_changes, ev
 from kehoach.ingest.repair.model import load_model
 from kehoach.ingest.repair.sources import corpus_plans
 
-# Measured 96.7% (kehoach eval repair); the target is 97%. The test guards the
-# level reached, so a regression fails it.
-OCR_GOLD_MIN = 0.955
+# Measured 97.0% (kehoach eval repair); the target is 97%. The test guards the
+# level reached (less a few words of slack), so a regression fails it.
+OCR_GOLD_MIN = 0.965
 
 
 def test_gold_set_is_large_enough_and_matches_the_corpus():

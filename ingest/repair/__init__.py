@@ -3,6 +3,7 @@
 detect   -> diacritic_score / line_scores / needs_repair (no model needed)
 restore  -> repair_text / repair_document / apply_repair (noisy-channel Viterbi)
 model    -> the syllable trigram model, built from `sources` by `build`
+names    -> the place and person-name gazetteer for capitalised words
 evaluate -> `kehoach eval repair`
 """
 

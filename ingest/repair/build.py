@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from .model import MODEL_PATH, build_model, save_model
+from .model import build_model, save_model
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,15 +5,19 @@ accented syllable that fits its neighbours; a trigram over syllables captures th
 fixed phrases of administrative Vietnamese ("học tập suốt đời", "trên địa bàn tỉnh")
 from little text, and Kneser-Ney is the smoothing that behaves best on small corpora.
 It is stored ARPA-style (log-probability of seen n-grams plus a back-off weight per
-context), so scoring at decode time is three dictionary look-ups at most.
+context), with words as integer ids and n-grams as integer keys (u*V+v, (u*V+v)*V+w),
+so scoring at decode time is three integer-keyed dictionary look-ups at most.
 """
 
 from __future__ import annotations
 
+import base64
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 BOS = "<s>"
 EOS = "</s>"
@@ -65,53 +69,84 @@ class NgramModel:
         return b + self.bow1[v] + self.uni[w]
 
     def to_json(self) -> dict:
+        """Arrays as base64 of little-endian integers: log-probabilities in units of 1e-4
+        nats (int32), n-gram keys (int64, sorted). Loading is then a few array
+        conversions instead of parsing half a million JSON numbers, and the bytes are
+        the same for the same model."""
         V = len(self.vocab)
         return {
             "vocab": self.vocab,
-            "uni": [round(x, 4) for x in self.uni],
-            "bow1": [round(x, 4) for x in self.bow1],
-            "bi": _pack(self.bi, V, 2),
-            "bow2": _pack(self.bow2, V, 2),
-            "tri": _pack(self.tri, V, 3),
+            "scale": LOGP_SCALE,
+            "uni": _b64(_quantise(self.uni)),
+            "bow1": _b64(_quantise(self.bow1)),
+            "bi": _pack(self.bi),
+            "bow2": _pack(self.bow2),
+            "tri": _pack(self.tri),
+            "key_base": V,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> NgramModel:
-        V = len(data["vocab"])
+        if data.get("key_base") != len(data["vocab"]):
+            raise ValueError("n-gram keys were packed for another vocabulary")
+        scale = data["scale"]
         return cls(
             vocab=data["vocab"],
-            uni=data["uni"],
-            bow1=data["bow1"],
-            bi=_unpack(data["bi"], V),
-            bow2=_unpack(data["bow2"], V),
-            tri=_unpack(data["tri"], V),
+            uni=_unb64(data["uni"], "<i4", scale),
+            bow1=_unb64(data["bow1"], "<i4", scale),
+            bi=_unpack(data["bi"], scale),
+            bow2=_unpack(data["bow2"], scale),
+            tri=_unpack(data["tri"], scale),
         )
 
 
-def _pack(d: dict[int, float], V: int, n: int) -> list[list]:
-    """Rows [id1, ..., idn, logp] sorted by key, so the file is byte-for-byte reproducible."""
-    rows = []
-    for k in sorted(d):
-        ids, rest = [], k
-        for _ in range(n):
-            ids.append(rest % V)
-            rest //= V
-        rows.append([*reversed(ids), round(d[k], 4)])
-    return rows
+LOGP_SCALE = 10_000  # stored log-probabilities are rounded to 1e-4 nats
 
 
-def _unpack(rows: list[list], V: int) -> dict[int, float]:
-    out = {}
-    for row in rows:
-        k = 0
-        for i in row[:-1]:
-            k = k * V + i
-        out[k] = row[-1]
-    return out
+def _quantise(values) -> np.ndarray:
+    return np.asarray([round(x * LOGP_SCALE) for x in values], dtype="<i4")
 
 
-def train(sequences: Iterable[list[str]], min_unigram_count: int = 1) -> NgramModel:
-    """Interpolated Kneser-Ney trigram model over the given unit sequences."""
+def _b64(arr: np.ndarray) -> str:
+    return base64.b64encode(arr.tobytes()).decode("ascii")
+
+
+def _unb64(text: str, dtype: str, scale: int | None = None) -> list:
+    arr = np.frombuffer(base64.b64decode(text), dtype=dtype)
+    return (arr / scale).tolist() if scale else arr.tolist()
+
+
+def _pack(d: dict[int, float]) -> dict[str, str]:
+    """Sorted keys and their quantised values, so the file is byte-for-byte reproducible."""
+    keys = sorted(d)
+    return {"keys": _b64(np.asarray(keys, dtype="<i8")), "logp": _b64(_quantise([d[k] for k in keys]))}
+
+
+def _unpack(packed: dict[str, str], scale: int) -> dict[int, float]:
+    return dict(zip(_unb64(packed["keys"], "<i8"), _unb64(packed["logp"], "<i4", scale)))
+
+
+def unseen_rate(sequences: Iterable[list[str]]) -> float:
+    """Good-Turing estimate of the chance that the next word is one never seen: N1 / N.
+
+    N1 counts the word types seen exactly once, N all word tokens, in running text.
+    """
+    counts: Counter = Counter()
+    for seq in sequences:
+        counts.update(w for w in seq if w != NUM)
+    n = sum(counts.values())
+    n1 = sum(1 for c in counts.values() if c == 1)
+    return n1 / n if n else 0.0
+
+
+def train(sequences: Iterable[list[str]], min_unigram_count: int = 1, unk_rate: float = 0.0) -> NgramModel:
+    """Interpolated Kneser-Ney trigram model over the given unit sequences.
+
+    `unk_rate` is the unigram probability given to <unk>, the word never seen (see
+    `unseen_rate`); the seen words share the rest. Without it, <unk> only gets the
+    add-half floor and a word outside the vocabulary (a foreign word, a name) can
+    never compete with a rare Vietnamese syllable of similar spelling.
+    """
     c3: Counter = Counter()
     c1: Counter = Counter()
     for seq in sequences:
@@ -148,6 +183,10 @@ def train(sequences: Iterable[list[str]], min_unigram_count: int = 1) -> NgramMo
         c1_cont[c] += 1
     total1 = sum(c1_cont.values())
     uni = [math.log((c1_cont.get(i, 0) + 0.5) / (total1 + 0.5 * V)) for i in range(V)]
+    if unk_rate > 0:
+        seen_share = math.log(1.0 - unk_rate)
+        uni = [x + seen_share for x in uni]
+        uni[unk] = math.log(unk_rate)
 
     D2 = _discount(c2.values())
     ctx2_total: Counter = Counter()

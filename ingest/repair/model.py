@@ -19,14 +19,15 @@ from pathlib import Path
 
 from ..vietnamese import fold
 from . import sources
-from .lm import BOS, EOS, NUM, UNK, NgramModel, train
+from .lm import NgramModel, train, unseen_rate
 from .tokens import is_syllable_shaped, lm_units, split_line, syllable_key
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "repair-model.json.gz"
-FORMAT = "kehoach-repair-1"
+FORMAT = "kehoach-repair-2"
 _VIETNAMESE_WORD = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+$")
 
 END = "$"
+RUNNING_TEXT = ("corpus:", "underthesea:vlsp2013")  # sources that are running prose, not lists
 IN_DOMAIN_WEIGHT = 3
 WORD_LIST_AS = "words"  # "words": each Viet74K entry is a sequence; "syllables": only its syllables
 
@@ -37,6 +38,7 @@ class RepairModel:
     abbreviations: dict[str, str]  # "QD" -> "QĐ": upper-case abbreviations whose Đ OCR loses
     sources: list[str]
     version: str
+    names: dict = field(default_factory=dict)  # "places": key -> form; "surnames", "middle", "given": forms
     by_key: dict[str, list[int]] = field(default_factory=dict)  # key -> syllable ids
     trie: dict = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ class RepairModel:
             "format": FORMAT,
             "sources": self.sources,
             "abbreviations": dict(sorted(self.abbreviations.items())),
+            "names": self.names,
             "lm": self.lm.to_json(),
         }
 
@@ -102,15 +105,29 @@ def build_model(exclude_plans: Iterable[str] = (), word_list_as: str = WORD_LIST
         repeat = IN_DOMAIN_WEIGHT if name.startswith("corpus:") else 1
         for text in texts:
             sequences.extend(lm_units(text) * repeat)
-    lm = train(sequences)
+    prose = [seq for name, texts in groups if name.startswith(RUNNING_TEXT) for text in texts for seq in lm_units(text)]
+    lm = train(sequences, unk_rate=round(unseen_rate(prose), 6))
     running = [t for name, texts in groups if not name.endswith("Viet74K") for t in texts]
     abbreviations = _abbreviations(running)
     names = [name for name, _ in groups]
-    model = RepairModel(lm=lm, abbreviations={}, sources=names, version="")
+    model = RepairModel(lm=lm, abbreviations={}, sources=[*names, "vietnamadminunits:places", "names:general"], version="", names=name_tables())
     # an all-caps syllable ("ĐÍCH" in a heading) is the decoder's job, not an abbreviation
     model.abbreviations = {k: v for k, v in abbreviations.items() if k.lower() not in model.by_key}
     model.version = _version(model)
     return model
+
+
+def name_tables() -> dict:
+    """The gazetteer the decoder uses for capitalised words (see names.py)."""
+    from . import names
+
+    return {
+        "places": names.place_gazetteer(sources.place_names()),
+        "provinces": sources.province_names(),
+        "surnames": names.SURNAMES,
+        "middle": names.MIDDLE_NAMES,
+        "given": names.GIVEN_NAMES,
+    }
 
 
 def _version(model: RepairModel) -> str:
@@ -138,6 +155,7 @@ def read_model(path: Path) -> RepairModel:
     return RepairModel(
         lm=NgramModel.from_json(data["lm"]),
         abbreviations=data["abbreviations"],
+        names=data.get("names", {}),
         sources=data["sources"],
         version=data["version"],
     )

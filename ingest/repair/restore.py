@@ -5,7 +5,15 @@ syllable keys) proposes diacritic-free keys with a cost, each key stands for the
 accented syllables that fold to it, and a Viterbi search over the syllable trigram
 model picks the sequence maximising  log P_LM(syllables) - CHANNEL_WEIGHT * cost.
 Numbers, document codes and words that are not Vietnamese (no candidate beats
-keeping them) are left as they are; casing is copied from the OCR word.
+keeping them, whose language-model probability is that of an unseen word) are left
+as they are; a short number of letter-like digits ("10 trinh") may be read as a
+syllable when its context says so; capitalised place and person names take their
+gazetteer form (names.py); casing is copied from the OCR word.
+
+Speed (benchmarks/bench_repair.py): each line is split once, for detection and
+decoding alike; candidates are cached per distinct OCR word, the neighbour test of
+`prune` per pair of neighbouring words, and whole decoded segments per segment; the
+Viterbi inner loop uses integer n-gram keys and drops states BEAM nats behind.
 
 `repair_text` is a pure function of its input and the model. Its offsets map every
 repaired character to the input character it came from, so a span found in the
@@ -16,14 +24,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .confusions import DOUBLED_LETTER_COST, rules_by_first_char
 from .detect import DOCUMENT_THRESHOLD, LineScore, line_needs_repair, token_counts
 from .lm import BOS, EOS, NUM, UNK
 from .model import END, RepairModel, load_model
+from .names import MAX_NAME_COST, MAX_PLACE_SYLLABLES, first_by_key, forms_by_key, is_title_word
 from .tokens import Token, fold, split_line, syllable_key
 
 CHANNEL_WEIGHT = 1.0  # nats of channel cost traded for one nat of LM log-probability
@@ -31,12 +40,14 @@ KEEP_COST = 6.0  # channel cost of leaving a non-syllable word unchanged (a fore
 MAX_COST = 5.0  # rewrites dearer than this are not considered
 MAX_CANDIDATES = 16  # per word, best by unigram score minus channel cost
 PER_KEY = 6  # accentuations kept per rewritten key (all are kept for the word's own key)
+DIGIT_WORD_COST = 4.0  # nats, on top of the rewrites, for reading a number as a syllable
 KEEP_TOP = 2  # candidates kept whatever their neighbours (see Restorer.prune)
 MAX_PRUNED = 8
+BEAM = 10.0  # nats: previous states this far below the best are not extended
+LINK_CACHE = 500_000  # cached neighbour tests (see Restorer.prune) before the cache is emptied
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     start: int  # in the input text
     end: int
     before: str
@@ -44,8 +55,7 @@ class Change:
     confidence: float
 
 
-@dataclass(frozen=True)
-class LineConfidence:
+class LineConfidence(NamedTuple):
     line: int  # 0-based line number in the input
     start: int
     end: int
@@ -71,13 +81,14 @@ class RepairResult:
             "model_version": self.model_version,
             "text": self.text,
             "changed_words": self.changed_words,
-            "lines": [vars(lc) for lc in self.line_confidence],
-            "changes": [vars(c) for c in self.changes],
+            "lines": [lc._asdict() for lc in self.line_confidence],
+            "changes": [c._asdict() for c in self.changes],
         }
 
 
-@dataclass(frozen=True)
-class _Cand:
+class _Cand(NamedTuple):
+    """One reading of an OCR token (a tuple: cheap to make and to unpack in the search)."""
+
     word: int  # LM id (UNK for "keep as is" / abbreviations)
     cost: float
     surface: str | None  # lower-case replacement, None = keep the OCR word
@@ -106,10 +117,21 @@ class Restorer:
         self.successors = succ
         self.predecessors = pred
         self.decode_segment = lru_cache(maxsize=50_000)(self._decode_segment)
+        self._number = (_Cand(self._num, 0.0, None),)
+        self._pair_links: dict[tuple, tuple[int, int]] = {}
+        tables = model.names or {}
+        self.places: dict[str, str] = tables.get("places", {})
+        self.place_prefixes = {" ".join(k.split()[:n]) for k in self.places for n in range(1, len(k.split()))}
+        self.provinces = {k for k in (" ".join(fold(s).lower() for s in p.split()) for p in tables.get("provinces", ())) if k in self.places}
+        self.surnames = first_by_key(tables.get("surnames", ()))
+        self.middle_names = first_by_key(tables.get("middle", ()))
+        self.given_names = forms_by_key(tables.get("given", ()))
+        self.keys = lru_cache(maxsize=200_000)(self._keys)
+        self.number_candidates = lru_cache(maxsize=1024)(self._number_candidates)
 
     # ---- channel -------------------------------------------------------------------
-    def keys(self, word: str) -> dict[str, float]:
-        """Syllable keys the OCR word may stand for, with their channel cost."""
+    def _keys(self, word: str) -> dict[str, float]:
+        """Syllable keys the OCR word may stand for, with their channel cost (cached as `keys`)."""
         low = word.lower()
         found: dict[str, float] = {}
         stack = [(0, self.model.trie, "", 0.0)]
@@ -173,89 +195,250 @@ class Restorer:
         cands.sort(key=lambda c: self.alpha * c.cost - uni[c.word])
         return tuple(cands[:MAX_CANDIDATES])
 
+    def _number_candidates(self, digits: str) -> tuple[_Cand, ...]:
+        """A short number made of letter-like digits ("10" in "10 trinh") may be a syllable
+        the OCR read as digits ("lộ"): the number stays the first choice, the syllable
+        readings cost their rewrites plus DIGIT_WORD_COST, and the context decides."""
+        cands = [self._number[0]]
+        uni, vocab = self.lm.uni, self.lm.vocab
+        for key, cost in self.keys(digits).items():
+            for sid in sorted(self.model.by_key[key], key=lambda s: -uni[s])[:PER_KEY]:
+                cands.append(_Cand(sid, cost + DIGIT_WORD_COST, vocab[sid]))
+        return tuple(cands[:MAX_CANDIDATES])
+
+    # ---- names -------------------------------------------------------------------
+    def _name_cand(self, form: str, cost: float) -> tuple[_Cand, ...]:
+        low = form.lower()
+        return (_Cand(self.lm.index.get(low, self._unk), cost, low),)
+
+    def _cheap_keys(self, word: str) -> dict[str, float]:
+        """Keys a name may read the word as: its own key when that is a syllable (a
+        well-spelt word is not rewritten to fit a name), else the cheap rewrites."""
+        keys = self.keys(word)
+        own = syllable_key(word)
+        if keys.get(own) == 0.0:
+            return {own: 0.0}
+        return {k: c for k, c in keys.items() if c <= MAX_NAME_COST}
+
+    def name_candidates(self, line: str, tokens: list[Token]) -> list[tuple[_Cand, ...] | None]:
+        """Per token: the candidates a name rule fixes, or None (see names.py)."""
+        out: list[tuple[_Cand, ...] | None] = [None] * len(tokens)
+        if not (self.places or self.surnames):
+            return out
+        title = [t.kind == "word" and is_title_word(t.text) for t in tokens]
+        if 2 <= len(tokens) <= 4 and all(title) and not _PERSON_LINE_NOISE.search(line):
+            person = self._person_name(tokens)
+            if person is not None:
+                return person
+        i = 0
+        while i < len(tokens):
+            if not title[i]:
+                i += 1
+                continue
+            # a province is named anywhere; a district or commune after its unit word
+            allowed = None if self._place_expected(line, tokens, i) else self.provinces
+            match = self._place_at(line, tokens, title, i, allowed)
+            if match is None:
+                i += 1
+                continue
+            for j, (form, cost) in enumerate(match):
+                out[i + j] = self._name_cand(form, cost)
+            i += len(match)
+        return out
+
+    def _place_expected(self, line: str, tokens: list[Token], i: int) -> bool:
+        """A place name follows the word for its kind of unit ("tỉnh Lào Cai", "huyện
+        Bảo Thắng") or heads the place-and-date line ("Lào Cai, ngày 25 tháng 8")."""
+        if i and not line[tokens[i - 1].end:tokens[i].start].strip():
+            prev = self._cheap_keys(tokens[i - 1].text)
+            if any(k in UNIT_WORDS for k in prev):
+                return True
+        if i == 0:
+            for j in range(1, min(len(tokens), MAX_PLACE_SYLLABLES + 1)):
+                if "," in line[tokens[j - 1].end:tokens[j].start]:
+                    return "ngay" in self._cheap_keys(tokens[j].text)
+        return False
+
+    def _place_at(self, line: str, tokens: list[Token], title: list[bool], i: int, allowed: set[str] | None = None) -> list[tuple[str, float]] | None:
+        """The longest place name spelt by the Title-case words from i on, as (syllable, cost)."""
+        best = None
+        paths: list[tuple[str, float]] = [("", 0.0)]
+        j = i
+        while j < len(tokens) and j - i < MAX_PLACE_SYLLABLES and title[j]:
+            if j > i and line[tokens[j - 1].end:tokens[j].start].strip():
+                break  # punctuation between the words: not one name
+            grown = []
+            for prefix, cost in paths:
+                for key, c in self._cheap_keys(tokens[j].text).items():
+                    k = f"{prefix} {key}" if prefix else key
+                    if cost + c > MAX_NAME_COST:
+                        continue
+                    if k in self.places and j > i and (allowed is None or k in allowed):
+                        if best is None or j - i + 1 > len(best[0].split()) or cost + c < best[1]:
+                            best = (k, cost + c)
+                    if k in self.place_prefixes:
+                        grown.append((k, cost + c))
+            paths = grown
+            if not paths:
+                break
+            j += 1
+        if best is None:
+            return None
+        key, _ = best
+        form = self.places[key].split()
+        return [(syl, self.keys(tokens[i + n].text)[k]) for n, (syl, k) in enumerate(zip(form, key.split()))]
+
+    def _person_name(self, tokens: list[Token]) -> list[tuple[_Cand, ...] | None] | None:
+        """Family name, middle names, given name: a whole line like "Giang Thi Dung"."""
+        first = self._cheap_keys(tokens[0].text)
+        family = [(c, self.surnames[k]) for k, c in first.items() if k in self.surnames]
+        if not family:
+            return None
+        cost, form = min(family)
+        out: list[tuple[_Cand, ...] | None] = [self._name_cand(form, cost)]
+        for n, tok in enumerate(tokens[1:], start=1):
+            keys = self._cheap_keys(tok.text)
+            last = n == len(tokens) - 1
+            middle = [(c, self.middle_names[k]) for k, c in keys.items() if k in self.middle_names]
+            given = [(c, f) for k, c in keys.items() for f in self.given_names.get(k, ())]
+            if last:  # a middle name may be the given name too ("Đặng Quốc Văn")
+                given += [(c, self.middle_names[k]) for k, c in keys.items() if k in self.middle_names and (c, self.middle_names[k]) not in given]
+            if not last and middle:
+                c, f = min(middle)
+                out.append(self._name_cand(f, c))
+            elif given:
+                out.append(tuple(_Cand(self.lm.index.get(f.lower(), self._unk), c, f.lower()) for c, f in sorted(given)))
+            elif middle:
+                c, f = min(middle)
+                out.append(self._name_cand(f, c))
+            else:
+                out.append(None)
+        return out
+
     # ---- search --------------------------------------------------------------------
-    def _decode_segment(self, seg: tuple[tuple[str, str], ...]) -> tuple[tuple[str | None, ...], tuple[float, ...]]:
-        """Chosen lower-case surface (None = keep) and confidence per (kind, text) token."""
+    def _decode_segment(self, seg: tuple[tuple, ...]) -> tuple[tuple[str | None, ...], tuple[float, ...]]:
+        """Chosen lower-case surface (None = keep) and confidence per (kind, text[, candidates]) token.
+
+        A third element, when present, is the token's candidate list fixed by a name rule.
+        """
         lattice = []
-        for kind, text in seg:
-            if kind == "number":
-                lattice.append((_Cand(self._num, 0.0, None),))
+        for kind, text, *fixed in seg:
+            if fixed:
+                lattice.append(fixed[0])
+            elif kind == "number":
+                lattice.append(self.number_candidates(text) if _LETTER_LIKE_NUMBER.match(text) else self._number)
             elif kind == "code":
                 abbr = self.model.abbreviations.get(text) if text.isupper() else None
                 form = (abbr or text).lower()
                 lattice.append((_Cand(self.lm.index.get(form, self._unk), 0.0, form if abbr else None),))
             else:
                 lattice.append(self.candidates(text))
-        choice, conf = self.decode(lattice)
+        choice, conf = self.decode(lattice, seg)
         return tuple(c[i].surface for c, i in zip(lattice, choice)), tuple(conf)
 
-    def prune(self, lattice: list[tuple[_Cand, ...]]) -> list[tuple[_Cand, ...]]:
+    def prune(self, lattice: list[tuple[_Cand, ...]], keys: tuple | None = None) -> list[tuple[_Cand, ...]]:
         """Keep, per word, the candidates some neighbour candidate was seen next to.
 
         Most accentuations of a toneless syllable never occur beside any accentuation of
         its neighbours; dropping them (keeping the KEEP_TOP likeliest alone) makes the
         search several times cheaper and loses nothing the model could have preferred.
+        With `keys` (one hashable key per position that fixes its candidates, such as
+        the token's (kind, text)) the test is cached per pair of neighbouring tokens,
+        both ways at once: word pairs recur throughout a plan.
         """
-        succ, pred = self.successors, self.predecessors
-        empty: frozenset = frozenset()
         n = len(lattice)
-        ids = [{c.word for c in cands} for cands in lattice]
-        bos_set, eos_set = {self._bos}, {self._eos}
+        if not n:
+            return []
+        # per position, the candidates linked to the previous / the next position
+        left = [0] * n
+        right = [0] * n
+        wide = [len(c) > KEEP_TOP for c in lattice]
+        if wide[0]:
+            left[0] = self._links(lattice[0], {self._bos}, self.predecessors)
+        if wide[-1]:
+            right[-1] = self._links(lattice[-1], {self._eos}, self.successors)
+        links = self._pair_links
+        for i in range(n - 1):
+            if not (wide[i] or wide[i + 1]):
+                continue
+            a, b = lattice[i], lattice[i + 1]
+            pair = None if keys is None else (keys[i], keys[i + 1])
+            masks = None if pair is None else links.get(pair)
+            if masks is None:
+                masks = (
+                    self._links(a, {c.word for c in b}, self.successors) if wide[i] else 0,
+                    self._links(b, {c.word for c in a}, self.predecessors) if wide[i + 1] else 0,
+                )
+                if pair is not None:
+                    links[pair] = masks
+            right[i], left[i + 1] = masks
         out = []
         for i, cands in enumerate(lattice):
-            if len(cands) <= KEEP_TOP:
+            if not wide[i]:
                 out.append(cands)
                 continue
-            prev_ids = ids[i - 1] if i else bos_set
-            next_ids = ids[i + 1] if i + 1 < n else eos_set
+            mask = left[i] | right[i]
+            if not mask:
+                out.append(cands[:KEEP_TOP])
+                continue
             kept = list(cands[:KEEP_TOP])
-            for c in cands[KEEP_TOP:]:
-                w = c.word
-                if not pred.get(w, empty).isdisjoint(prev_ids) or not succ.get(w, empty).isdisjoint(next_ids):
-                    kept.append(c)
-                    if len(kept) == MAX_PRUNED:
-                        break
+            while mask and len(kept) < MAX_PRUNED:  # the set bits, lowest first
+                low = mask & -mask
+                kept.append(cands[low.bit_length() - 1])
+                mask ^= low
             out.append(tuple(kept))
+        if len(links) > LINK_CACHE:
+            links.clear()
         return out
 
-    def decode(self, lattice: list[tuple[_Cand, ...]]) -> tuple[list[int], list[float]]:
-        """Best candidate per position (indices into the given lattice) and its local posterior.
+    @staticmethod
+    def _links(cands: tuple[_Cand, ...], ids: set[int], table: dict[int, set[int]]) -> int:
+        """Bit k set when candidate k (k >= KEEP_TOP) forms a seen bigram with some word of `ids`."""
+        empty: frozenset = frozenset()
+        mask = 0
+        for k in range(KEEP_TOP, len(cands)):
+            if not table.get(cands[k].word, empty).isdisjoint(ids):
+                mask |= 1 << k
+        return mask
+
+    def decode(self, lattice: list[tuple[_Cand, ...]], keys: tuple | None = None) -> tuple[list[int], list[float]]:
+        """Best candidate per position (indices into the given lattice) and its posterior.
 
         Viterbi with one state per candidate word; each state remembers its best
         predecessor, whose word serves as the trigram's first context word. The inner
-        loop is written out (no function calls, context keys computed once per state)
-        because it runs for every pair of neighbouring candidates.
+        loop is written out (no function calls, context keys computed once per state,
+        states more than BEAM nats behind the best not extended) because it runs for
+        every pair of neighbouring candidates.
+
+        Confidence of the word chosen at position i: its share among the candidates at
+        i of exp(best path score into the candidate + transition to the word chosen at
+        i+1), read from the scores the forward pass already computed.
         """
-        pruned = self.prune(lattice)
+        pruned = self.prune(lattice, keys)
         lm = self.lm
         V = lm.size
         bow1, uni = lm.bow1, lm.uni
         alpha = self.alpha
         tri_get, bi_get, bow2_get = lm.tri.get, lm.bi.get, lm.bow2.get
-
-        def lp(u: int, v: int, w: int) -> float:
-            uv = u * V + v
-            p = tri_get(uv * V + w)
-            if p is not None:
-                return p
-            b = bow2_get(uv, 0.0)
-            p = bi_get(v * V + w)
-            if p is not None:
-                return b + p
-            return b + bow1[v] + uni[w]
-
-        bos = self._bos
-        # a state: (score, word, previous word); its context for the next word is
-        # (trigram key base, bigram key base, back-off weights) computed once
-        prev_states = [(0.0, bos, bos)]
-        backs: list[list[int]] = []
         bow2_has = lm.bow2.__contains__
-        for cands in pruned:
+        bos, eos = self._bos, self._eos
+        # a state: (score, word, previous word)
+        prev_states = [(0.0, bos, bos)]
+        top = 0.0  # best score among prev_states
+        backs: list[list[int]] = []
+        # per position: the previous states in the beam, and per candidate its score via each
+        incoming: list[tuple[list[int], list[list[float]]]] = []
+        for cands in (*pruned, (_Cand(eos, 0.0, None),)):
             # per previous state: its score, the trigram key base (None when the context
             # (u, v) was never seen, so no trigram can match), the bigram key base and
             # the back-off weights
             ctx = []
-            for sc, v, u in prev_states:
+            active = []  # indices of the previous states within the beam
+            floor = top - BEAM
+            for k, (sc, v, u) in enumerate(prev_states):
+                if sc < floor:
+                    continue
+                active.append(k)
                 uv = u * V + v
                 if bow2_has(uv):
                     ctx.append((sc, uv * V, v * V, bow2_get(uv), bow1[v]))
@@ -263,77 +446,76 @@ class Restorer:
                     ctx.append((sc, None, v * V, 0.0, bow1[v]))
             states = []
             back = []
-            for c in cands:
-                w = c.word
-                uw = uni[w]
-                best = -math.inf
-                best_k = 0
-                k = 0
-                for sc, tri_base, bi_base, b2, b1 in ctx:
+            scores_in = []
+            if len(ctx) == 1:  # one state in the beam (common): no choice of predecessor
+                sc, tri_base, bi_base, b2, b1 = ctx[0]
+                k0 = active[0]
+                v0 = prev_states[k0][1]
+                top = -math.inf
+                for w, cost, _ in cands:
                     p = None if tri_base is None else tri_get(tri_base + w)
                     if p is None:
                         p = bi_get(bi_base + w)
-                        p = b2 + (p if p is not None else b1 + uw)
+                        p = b2 + (p if p is not None else b1 + uni[w])
                     s_ = sc + p
-                    if s_ > best:
-                        best, best_k = s_, k
-                    k += 1
+                    score = s_ - alpha * cost
+                    if score > top:
+                        top = score
+                    states.append((score, w, v0))
+                    back.append(k0)
+                    scores_in.append((s_,))
+                prev_states = states
+                backs.append(back)
+                incoming.append((active, scores_in))
+                continue
+            for c in cands:
+                w = c.word
+                uw = uni[w]
+                vals = []
+                for sc, tri_base, bi_base, b2, b1 in ctx:
+                    if tri_base is not None:
+                        p = tri_get(tri_base + w)
+                        if p is not None:
+                            vals.append(sc + p)
+                            continue
+                    p = bi_get(bi_base + w)
+                    vals.append(sc + b2 + (p if p is not None else b1 + uw))
+                best = max(vals)
+                best_k = active[vals.index(best)]
                 states.append((best - alpha * c.cost, w, prev_states[best_k][1]))
                 back.append(best_k)
+                scores_in.append(vals)
             prev_states = states
+            top = max(st[0] for st in states)
             backs.append(back)
-        return self._backtrack(lattice, pruned, prev_states, backs)
-
-    def _backtrack(self, lattice, pruned, prev_states, backs) -> tuple[list[int], list[float]]:
-        lm = self.lm
-        V = lm.size
-        bow1, uni = lm.bow1, lm.uni
-        alpha = self.alpha
-        tri_get, bi_get, bow2_get = lm.tri.get, lm.bi.get, lm.bow2.get
-
-        def lp(u: int, v: int, w: int) -> float:
-            uv = u * V + v
-            p = tri_get(uv * V + w)
-            if p is not None:
-                return p
-            b = bow2_get(uv, 0.0)
-            p = bi_get(v * V + w)
-            if p is not None:
-                return b + p
-            return b + bow1[v] + uni[w]
-
-        bos = self._bos
-        eos = self._eos
-        k_best = max(range(len(prev_states)), key=lambda k: prev_states[k][0] + lp(prev_states[k][2], prev_states[k][1], eos))
-        idx = [0] * len(pruned)
-        for pos in range(len(pruned) - 1, -1, -1):
+            incoming.append((active, scores_in))
+        n = len(pruned)
+        idx = [0] * (n + 1)
+        k_best = 0  # the single end state
+        for pos in range(n, -1, -1):
             idx[pos] = k_best
             k_best = backs[pos][k_best]
         # indices into the unpruned lattice
-        choice = [k if pruned[i] is lattice[i] else lattice[i].index(pruned[i][k]) for i, k in enumerate(idx)]
-        words = [bos, bos] + [pruned[i][k].word for i, k in enumerate(idx)] + [eos, eos]
-        conf: list[float] = []
-        last = len(pruned) - 1
+        choice = [k if pruned[i] is lattice[i] else lattice[i].index(pruned[i][k]) for i, k in enumerate(idx[:n])]
         exp = math.exp
-        for i, cands in enumerate(pruned):
-            if len(cands) == 1:
+        conf: list[float] = []
+        for i in range(n):
+            if len(pruned[i]) == 1:
                 conf.append(1.0)
                 continue
-            u, v = words[i], words[i + 1]
-            nxt, nxt2 = words[i + 3], words[i + 4]
-            scores = []
-            for c in cands:
-                w = c.word
-                s_ = lp(u, v, w) + lp(v, w, nxt) - alpha * c.cost
-                if i < last:
-                    s_ += lp(w, nxt, nxt2)
-                scores.append(s_)
-            m = max(scores)
-            z = sum(exp(x - m) for x in scores)
-            conf.append(exp(scores[idx[i]] - m) / z)
+            active, scores_in = incoming[i + 1]
+            vals = scores_in[idx[i + 1]]
+            m = vals[active.index(idx[i])]
+            conf.append(1.0 / sum(exp(x - m) for x in vals))
         return choice, conf
 
 
+# words for a kind of administrative unit, after which a place name is expected
+UNIT_WORDS = frozenset({"tinh", "huyen", "xa", "phuong", "quan", "tran", "pho", "thon", "xom"})
+# a number of one or two digits that look like letters (1/l, 0/o, 6/ô, 4/á)
+_LETTER_LIKE_NUMBER = re.compile(r"^[0146]{1,2}$")
+# a person's name stands alone on its line: no digits or punctuation beside it
+_PERSON_LINE_NOISE = re.compile(r"[^\w\s’'‘¢&§¥]|\d")
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
 
 
@@ -386,12 +568,13 @@ def repair_line(restorer: Restorer, line: str, tokens: list[Token] | None = None
         tokens = split_line(line)
     changes: list[tuple[Token, str, float]] = []
     confs: list[float] = []
+    fixed = dict(zip((t.start for t in tokens), restorer.name_candidates(line, tokens)))
     for seg in _segments(line, tokens):
-        surfaces, conf = restorer.decode_segment(tuple((t.kind, t.text) for t in seg))
+        key = tuple((t.kind, t.text) if fixed[t.start] is None else (t.kind, t.text, fixed[t.start]) for t in seg)
+        surfaces, conf = restorer.decode_segment(key)
         for t, surface, cf in zip(seg, surfaces, conf):
-            if t.kind == "number":
-                continue
-            confs.append(cf)
+            if t.kind != "number":
+                confs.append(cf)
             if surface is None:
                 continue
             if surface == t.text.lower():
@@ -510,10 +693,10 @@ def repair_document(original: str, restorer: Restorer | None = None) -> RepairRe
     return RepairResult("".join(out), offs, placed, lines, norm.model_version)
 
 
-def _token_offsets(start: int, n_in: int, n_out: int) -> list[int]:
+def _token_offsets(start: int, n_in: int, n_out: int) -> range | list[int]:
     """Spread n_out output characters over n_in input ones; first->first, last->last."""
     if n_in == n_out:
-        return list(range(start, start + n_in))
+        return range(start, start + n_in)
     return [start + j for j in _spread(n_in, n_out)]
 
 

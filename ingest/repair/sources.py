@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
@@ -65,6 +64,39 @@ def admin_unit_names() -> list[str]:
         for (p, ps) in conn.execute("select distinct province, provinceShort from admin_units"):
             names.update(x for x in (p, ps) if x)
     return sorted(names)
+
+
+def place_names() -> list[str]:
+    """Short names of provinces, districts and communes, once per unit that bears them.
+
+    For the name gazetteer (names.place_gazetteer), not for the language model: the
+    repetition tells how many units share a spelling when two accentuations compete.
+    """
+    db = _package_dir("vietnamadminunits") / "data" / "dataset.db"
+    names: list[str] = []
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        names += [p for (p,) in conn.execute("select distinct provinceShort from admin_units_legacy") if p]
+        for (d,) in conn.execute("select districtShort from (select distinct provinceShort, districtShort from admin_units_legacy)"):
+            if d:
+                names.append(d)
+        for (w,) in conn.execute("select wardShort from (select distinct provinceShort, districtShort, wardShort from admin_units_legacy)"):
+            if w:
+                names.append(w)
+        for (p,) in conn.execute("select distinct provinceShort from admin_units"):
+            if p:
+                names.append(p)
+        for (w,) in conn.execute("select wardShort from (select distinct provinceShort, wardShort from admin_units)"):
+            if w:
+                names.append(w)
+    return sorted(names)
+
+
+def province_names() -> list[str]:
+    """Short names of the provinces, before and after the 2025 merger."""
+    db = _package_dir("vietnamadminunits") / "data" / "dataset.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute("select provinceShort from admin_units_legacy union select provinceShort from admin_units").fetchall()
+    return sorted({p for (p,) in rows if p})
 
 
 def corpus_plans(exclude: Iterable[str] = ()) -> dict[str, str]:

@@ -50,6 +50,8 @@ class Token(NamedTuple):
     kind: str  # "word" | "number" | "code"
 
 
+_make_token = tuple.__new__  # Token(...) without the keyword-handling constructor: tokens are many
+
 # One word: a run of letters, digits and mark glyphs; an apostrophe joins the run only
 # as the horn of a u/o that follows a letter ("phu’ong"). Python's \w is isalnum() plus "_".
 WORD_RUN = re.compile(r"(?:[^\W_]|[" + OCR_MARK_GLYPHS + r"]|(?<=[^\W\d_][" + _HORN_BASES + r"])[" + APOSTROPHES + r"])+")
@@ -80,7 +82,7 @@ def _words(text: str, start: int, end: int, out: list[Token]) -> None:
     for m in WORD_RUN.finditer(text, start, end):
         word = m.group()
         if word.isalpha():  # the common case; anything with digits or glyphs is classified
-            out.append(Token(word, m.start(), m.end(), "word"))
+            out.append(_make_token(Token, (word, m.start(), m.end(), "word")))
         elif any(c in APOSTROPHES for c in word):
             # the look-behind accepts a few numeric signs ("²") as letters: re-check exactly
             i, e = m.start(), m.end()

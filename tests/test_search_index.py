@@ -1,0 +1,118 @@
+"""The on-disk index: FAISS + BM25 + SQLite under {store}/search, re-ingest, filters,
+model mismatch, consistency with the graph store. A hashing embedder stands in for the
+model (tests/search_support.py); test_search_embedders.py covers the real backends."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from search_support import HashEmbedder
+
+from kehoach.search.engine import SearchEngine
+from kehoach.search.passages import passages_from_record
+from kehoach.search.vector_index import ModelMismatchError
+
+TWO = ("lai-chau-2015-1133-kh-ubnd", "ninh-binh-2023-kh-ubnd")
+
+
+@pytest.fixture()
+def engine(tmp_path, records):
+    eng = SearchEngine.open(tmp_path, embedder=HashEmbedder())
+    eng.index_records([records[p] for p in TWO])
+    yield eng
+    eng.close()
+
+
+def test_index_is_written_to_disk_and_reopens(engine, tmp_path):
+    files = {p.name for p in (tmp_path / "search").iterdir()}
+    assert {"manifest.json", "passages.sqlite", "vectors.faiss", "keyword"} <= files
+    manifest = json.loads((tmp_path / "search" / "manifest.json").read_text())
+    assert manifest["model_id"] == "test/hash-64" and manifest["dim"] == 64
+    n = len(engine)
+    first = engine.search("Thư viện tỉnh phục vụ lượt độc giả", k=3)
+    engine.close()
+    again = SearchEngine.open(tmp_path, embedder=HashEmbedder())
+    assert len(again) == n and len(again.vectors) == n and len(again.keyword) == n
+    assert [h.iri for h in again.search("Thư viện tỉnh phục vụ lượt độc giả", k=3)] == [h.iri for h in first]
+    again.close()
+
+
+def test_replace_plan_leaves_no_duplicates_or_orphans(engine, records):
+    before = len(engine)
+    lai_chau = records[TWO[0]]
+    n_lc = len(passages_from_record(lai_chau))
+    for _ in range(2):
+        engine.index_record(lai_chau)
+    assert len(engine) == before
+    report = engine.check_consistency()
+    assert report["ok"], report
+    assert report["vectors"] == report["passages"] == report["keyword_rows"] == before
+    # a changed plan: fewer passages -> old vectors gone, not orphaned
+    engine.replace_plan(lai_chau.id, passages_from_record(lai_chau)[:5])
+    assert len(engine) == before - n_lc + 5
+    assert engine.check_consistency()["ok"]
+    assert engine.remove_plan(lai_chau.id) == 5
+    assert engine.plan_ids() == {TWO[1]}
+    assert all(h.plan == TWO[1] for h in engine.search("thư viện", k=20))
+    assert engine.check_consistency()["ok"]
+
+
+def test_consistency_check_detects_orphans(engine):
+    engine.vectors.remove([int(engine._ids[0])])
+    report = engine.check_consistency()
+    assert not report["ok"] and "passages_without_vector" in report["problems"]
+
+
+def test_other_model_is_refused(engine, tmp_path):
+    engine.close()
+    with pytest.raises(ModelMismatchError, match="test/hash-64"):
+        SearchEngine.open(tmp_path, embedder=HashEmbedder(dim=32))
+    with pytest.raises(ModelMismatchError, match="rebuild"):
+        SearchEngine.open(tmp_path, embedder=HashEmbedder(name="test/other"))
+
+
+def test_filters(engine):
+    q = "thư viện phục vụ học tập suốt đời"
+    assert {h.province for h in engine.search(q, k=30, province="Lai Chau")} == {"Lai Châu"}
+    assert {h.province for h in engine.search(q, k=30, province="12")} == {"Lai Châu"}
+    assert {h.year for h in engine.search(q, k=30, year="2020-2025")} == {2023}
+    assert {h.year for h in engine.search(q, k=30, year=2015)} == {2015}
+    assert engine.search(q, year="2030-") == []
+    assert {h.programme for h in engine.search(q, k=30, programme="208")} == {"208/QĐ-TTg"}
+    assert {h.programme for h in engine.search(q, k=30, programme="1520/QĐ-TTg")} == {"1520/QĐ-TTg"}
+    assert {h.kind for h in engine.search(q, k=30, kind="item")} == {"item"}
+    hits = engine.search("bố trí kinh phí", k=10, agency="Sở Tài chính")
+    assert hits and all("Sở Tài chính" in (h.section + h.text) for h in hits)
+    for mode in ("keyword", "vector", "hybrid"):
+        assert engine.search(q, k=5, mode=mode, province="Ninh Bình")
+    with pytest.raises(ValueError):
+        engine.search(q, mode="magic")
+
+
+def test_hit_json_has_the_promised_fields(engine):
+    hit = engine.search("Dự án BMGF-VN truy cập internet miễn phí", k=1)[0].to_json()
+    for key in ("text", "score", "plan", "province", "year", "programme", "iri", "span", "section", "kind"):
+        assert key in hit
+    assert hit["iri"].endswith(tuple("0123456789")) and "/plan/lai-chau-2015-1133-kh-ubnd/segment/" in hit["iri"]
+    assert set(hit["span"]) == {"start", "end", "quote"} and "BMGF-VN" in hit["span"]["quote"]
+
+
+def test_with_and_without_diacritics_find_the_same_passage(engine):
+    a = engine.search("Dự án BMGF-VN truy cập internet miễn phí", k=1, mode="keyword")[0]
+    b = engine.search("du an bmgf-vn truy cap internet mien phi", k=1, mode="keyword")[0]
+    assert a.iri == b.iri
+
+
+def test_consistency_against_the_graph_store(engine, records, tmp_path):
+    from kehoach.graph.store import PlanStore
+    from kehoach.graph.to_rdf import record_to_quads
+
+    store = PlanStore(tmp_path)
+    for pid in TWO:
+        store.replace_plan(pid, record_to_quads(records[pid]))
+    report = engine.check_consistency(store)
+    assert report["ok"], {k: report[k] for k in report["problems"]}
+    store.remove_plan(TWO[0])
+    report = engine.check_consistency(store)
+    assert not report["ok"] and report["plans_missing_from_store"] == [TWO[0]]

@@ -1,0 +1,93 @@
+"""Pure parts of search: tokenizer, fusion, year filters, passages, metrics (no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kehoach.search.evaluate import GoldItem, matches, score_ranking
+from kehoach.search.engine import parse_year_filter
+from kehoach.search.fusion import normalise_keyword, normalise_vector, rrf, weighted_fusion
+from kehoach.search.keyword_index import TokenizerOptions, query_tokens, tokenize
+from kehoach.search.passages import passages_from_record
+from kehoach.search.query import analyse_query
+
+
+def test_tokens_fold_diacritics_and_ocr_spellings_alike():
+    a = tokenize("Thư viện cấp xã", TokenizerOptions(bigrams=False))
+    b = tokenize("thu vien cap xa", TokenizerOptions(bigrams=False))
+    assert a == b == ["thu", "vien", "cap", "xa"]
+    assert "dong" in tokenize("Đồng")  # đ folds to d
+
+
+def test_document_codes_numbers_and_bigrams():
+    t = tokenize("Quyết định số 1520/QĐ-TTg: phục vụ 8.000 lượt, đạt 70 %")
+    assert "1520/qd-ttg" in t and "1520" in t
+    assert "8000" in t and "70%" in t
+    assert "quyet_dinh" in t
+    assert "1520/qd-ttg" not in tokenize("1520/QĐ-TTg", TokenizerOptions(codes=False))
+
+
+def test_query_repeats_document_codes():
+    q = query_tokens("Kế hoạch 325/KH-UBND", TokenizerOptions(code_weight=3))
+    assert q.count("325/kh-ubnd") == 3
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(None, None), (2023, (2023, 2023)), ("2020-2025", (2020, 2025)), ("2020-", (2020, None)), ("-2025", (None, 2025)), ((2015, 2016), (2015, 2016))],
+)
+def test_year_filters(value, expected):
+    assert parse_year_filter(value) == expected
+
+
+def test_fusion_normalises_each_method():
+    kw = np.array([10.0, 5.0, 0.0])
+    vec = np.array([0.80, 0.90, 0.85])
+    assert normalise_keyword(kw).tolist() == [1.0, 0.5, 0.0]
+    assert normalise_vector(vec).max() == 1.0 and normalise_vector(vec).min() == 0.0
+    only_kw = weighted_fusion(kw, vec, 0.0)
+    only_vec = weighted_fusion(kw, vec, 1.0)
+    assert np.argmax(only_kw) == 0 and np.argmax(only_vec) == 1
+    fused = rrf([[1, 2, 3], [3, 2]])
+    assert fused[2] > fused[1] and fused[3] > fused[1]
+
+
+def test_query_kinds():
+    assert analyse_query("thư viện cấp xã").kind == "vi"
+    folded = analyse_query("thu vien cap xa co dich vu hoc tap suot doi")
+    assert folded.kind == "vi-folded"
+    assert folded.vector_text != folded.text  # restored for the embedder
+    assert analyse_query("Which province plans free internet access in libraries?").kind == "foreign"
+
+
+def test_passages_link_to_graph_and_quote_the_original(records):
+    record = records["khanh-hoa-2023-kh-svhtt"]
+    passages = passages_from_record(record)
+    assert len(passages) > 50
+    ids = [p.id for p in passages]
+    assert len(ids) == len(set(ids))
+    assert all(p.id.startswith("https://") or p.id.startswith("http") for p in passages)
+    for p in passages:
+        assert record.original_text[p.span.start : p.span.end] == p.span.quote
+        assert p.plan == record.id and p.province == "Khánh Hòa" and p.year == 2023
+    rows = [p for p in passages if p.kind == "row"]
+    assert rows and all("Nội dung công việc:" in p.text for p in rows if "STT: 1" in p.text)
+    # the distribution list and signature are not searchable content
+    assert not any("Lưu: VT" in p.text for p in passages)
+    # stable ids: a second extraction gives the same passage ids
+    from kehoach.ingest.pipeline import extract_plan
+
+    again = passages_from_record(extract_plan(record.source_path))
+    assert [p.id for p in again] == ids
+
+
+def test_gold_matching_and_metrics():
+    gold = [GoldItem("p", 100, 150, 2, "x" * 50), GoldItem("p", 400, 420, 1, "y" * 20)]
+    assert matches("p", 90, 160, gold[0]) and not matches("q", 90, 160, gold[0])
+    assert not matches("p", 140, 300, gold[0])  # overlaps 10 of 50 chars only
+    m = score_ranking([("p", 0, 50), ("p", 95, 155), ("p", 400, 430)], gold)
+    assert m["mrr@10"] == 0.5 and m["hit@5"] == 1.0 and m["recall@5"] == 1.0
+    assert 0 < m["ndcg@10"] < 1
+    miss = score_ranking([("p", 0, 50)], gold)
+    assert miss == {"mrr@10": 0.0, "hit@5": 0.0, "recall@5": 0.0, "ndcg@10": 0.0}
