@@ -45,6 +45,8 @@ def _open(store_dir: Path | None, embedder: str | None = None):
         return SearchEngine.open(store_dir, embedder=embedder)
     except ModelMismatchError as error:
         _fail(str(error))
+    except (OSError, ValueError, ImportError) as error:  # model directory gone, bad spec, missing backend
+        _fail(f"cannot open the search index at {store_dir / 'search'}: {error}")
 
 
 @click.command("search")

@@ -98,6 +98,7 @@ class SearchEngine:
         self.province_boost = PROVINCE_BOOST
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
+        self._db_lock = threading.Lock()
         self.directory.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.directory / "passages.sqlite"), check_same_thread=False)
         self._db.execute(
@@ -156,7 +157,7 @@ class SearchEngine:
                 "metric": "inner_product_on_l2_normalised",
                 "tokenizer": asdict(self.tokenizer),
                 "fusion_weights": self.weights,
-                "passages": len(self.passages),
+                "passages": len(self._ids),
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },
         )
@@ -172,27 +173,46 @@ class SearchEngine:
 
     # --- in-memory view --------------------------------------------------------------
     def _load_passages(self) -> None:
-        rows = self._db.execute("SELECT id, data FROM passages ORDER BY id").fetchall()
-        self.passages: dict[int, Passage] = {i: Passage.from_json(json.loads(d)) for i, d in rows}
-        self._ids = np.fromiter(self.passages.keys(), dtype=np.int64, count=len(self.passages))
+        """Keep in memory only what filters and fusion need, one array entry per passage;
+        the passages themselves are read from SQLite for the hits (memory at 100k
+        passages: see benchmarks/bench_search.py)."""
+        ids, prov, prov_name, prov_code, year, plan, kind, progs = [], [], [], [], [], [], [], []
+        for i, d in self._db.execute("SELECT id, data FROM passages ORDER BY id"):
+            row = json.loads(d)
+            ids.append(i)
+            prov_name.append(row.get("province") or "")
+            prov.append(fold_lower(row.get("province") or ""))
+            prov_code.append(row.get("province_code") or "")
+            year.append(row["year"] if row.get("year") is not None else -1)
+            plan.append(row["plan"])
+            kind.append(row["kind"])
+            progs.append(tuple(row.get("programmes") or ()))
+        self._ids = np.asarray(ids, dtype=np.int64)
         self._row_of = {int(pid): r for r, pid in enumerate(self._ids)}
-        ps = list(self.passages.values())
-        self._prov = np.array([fold_lower(p.province or "") for p in ps], dtype=object)
-        self._prov_code = np.array([p.province_code or "" for p in ps], dtype=object)
-        self._year = np.array([p.year if p.year is not None else -1 for p in ps], dtype=np.int64)
-        self._plan = np.array([p.plan for p in ps], dtype=object)
-        self._kind = np.array([p.kind for p in ps], dtype=object)
-        self._progs = [tuple(p.programmes) for p in ps]
+        self._prov = np.array(prov, dtype=object)
+        self._prov_code = np.array(prov_code, dtype=object)
+        self._year = np.asarray(year, dtype=np.int64)
+        self._plan = np.array(plan, dtype=object)
+        self._kind = np.array(kind, dtype=object)
+        self._progs = progs
         self._agency_text = None  # built on first agency filter
         self._programme_masks: dict[str, np.ndarray] = {}
         self._kw_rows = np.array([self._row_of.get(int(i), -1) for i in self.keyword.ids], dtype=np.int64)
-        self._provinces = sorted({p.province for p in ps if p.province}, key=len, reverse=True)
+        self._provinces = sorted({p for p in prov_name if p}, key=len, reverse=True)
+
+    def passage(self, pid: int) -> Passage:
+        with self._db_lock:
+            row = self._db.execute("SELECT data FROM passages WHERE id = ?", (int(pid),)).fetchone()
+        if row is None:
+            raise KeyError(pid)
+        return Passage.from_json(json.loads(row[0]))
 
     def plan_ids(self) -> set[str]:
-        return {r[0] for r in self._db.execute("SELECT DISTINCT plan FROM passages")}
+        with self._db_lock:
+            return {r[0] for r in self._db.execute("SELECT DISTINCT plan FROM passages")}
 
     def __len__(self) -> int:
-        return len(self.passages)
+        return len(self._ids)
 
     # --- writing ---------------------------------------------------------------------
     def index_record(self, record: PlanRecord) -> int:
@@ -319,10 +339,20 @@ class SearchEngine:
         if agency:
             used = True
             if self._agency_text is None:
-                self._agency_text = [fold_lower(p.section + "\n" + p.text) for p in self.passages.values()]
+                self._agency_text = self._folded_texts()
             a = fold_lower(agency)
             mask &= np.array([a in t for t in self._agency_text], dtype=bool)
         return mask if used else None
+
+    def _folded_texts(self) -> list[str]:
+        """Folded heading path + text of every passage, in row order (agency filter)."""
+        with self._db_lock:
+            rows = self._db.execute("SELECT data FROM passages ORDER BY id").fetchall()
+        out = []
+        for (d,) in rows:
+            row = json.loads(d)
+            out.append(fold_lower(row.get("section", "") + "\n" + row.get("text", "") + "\n" + " ".join(row.get("agencies") or [])))
+        return out
 
     def provinces_in(self, query: str) -> list[str]:
         """Provinces of indexed plans named in the query (with or without diacritics)."""
@@ -417,7 +447,7 @@ class SearchEngine:
             if named:
                 scale = max(v[0] for v in result.values())
                 for pid, (s, parts) in result.items():
-                    if fold_lower(self.passages[pid].province or "") in named:
+                    if self._prov[self._row_of[pid]] in named:
                         result[pid] = (s + self.province_boost * scale, parts)
         return result
 
@@ -436,7 +466,7 @@ class SearchEngine:
             return v
 
     def _hit(self, pid: int, score: float, parts: dict[str, float]) -> Hit:
-        p = self.passages[pid]
+        p = self.passage(pid)
         return Hit(
             text=p.text,
             score=round(score, 6),

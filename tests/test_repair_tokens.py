@@ -60,3 +60,11 @@ def test_same_tokens_as_the_character_scanner_on_random_text():
 def test_fast_fold_matches_the_shared_fold():
     text = "Đẩy mạnh các hoạt động HỌC TẬP suốt đời ư ơ ¢ & ² Ü"
     assert fold(text) == reference_fold(text)
+
+
+def test_a_code_broken_by_a_line_wrap_stays_protected():
+    from kehoach.ingest.repair.tokens import DOCUMENT_CODE
+
+    text = "tai Quyet dinh s6 1520/QD- TTg ngay 09/12/2022"
+    assert DOCUMENT_CODE.search(text).group() == "1520/QD- TTg"
+    assert DOCUMENT_CODE.search("số 251/KH-UBND - tỉnh").group() == "251/KH-UBND"

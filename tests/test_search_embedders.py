@@ -15,6 +15,7 @@ from kehoach.search.passages import passages_from_record
 from kehoach.search.vector_index import ModelMismatchError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,8 @@ APOSTROPHES = "’'‘"
 _HORN_BASES = "uUoO0ưƯơƠ"
 
 # Number-like tokens and document codes are never changed ("1520/QĐ-TTg", "09-NQ/TU").
-DOCUMENT_CODE = re.compile(r"\b\d{1,5}\s?/\s?[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*|\b\d{1,5}-[A-Z][A-Za-zĐđ]*/[A-Za-zĐđ0-9-]+")
+# A code may be broken by a hard line wrap after its hyphen ("1520/QD-\nTTg" joins to "QD- TTg").
+DOCUMENT_CODE = re.compile(r"\b\d{1,5}\s?/\s?[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+|-\s[A-ZĐ][A-Za-zĐđ0-9]*)*|\b\d{1,5}-[A-Z][A-Za-zĐđ]*/[A-Za-zĐđ0-9-]+")
 
 
 class Token(NamedTuple):
