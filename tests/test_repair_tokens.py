@@ -68,3 +68,10 @@ def test_a_code_broken_by_a_line_wrap_stays_protected():
     text = "tai Quyet dinh s6 1520/QD- TTg ngay 09/12/2022"
     assert DOCUMENT_CODE.search(text).group() == "1520/QD- TTg"
     assert DOCUMENT_CODE.search("số 251/KH-UBND - tỉnh").group() == "251/KH-UBND"
+
+
+def test_ocr_roman_numerals_are_labels_not_words():
+    from kehoach.ingest.repair.restore import _is_marker
+
+    assert _is_marker("Il") and _is_marker("IIl") and _is_marker("III")
+    assert not _is_marker("Lai") and not _is_marker("In")

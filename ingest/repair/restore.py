@@ -517,13 +517,15 @@ _LETTER_LIKE_NUMBER = re.compile(r"^[0146]{1,2}$")
 # a person's name stands alone on its line: no digits or punctuation beside it
 _PERSON_LINE_NOISE = re.compile(r"[^\w\s’'‘¢&§¥]|\d")
 _ROMAN = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
+# OCR reads the "I" of a Roman numeral as "l" or "1": "Il." for "II.", "IIl." for "III."
+_OCR_ROMAN = re.compile(r"^[IVX][IVXl1]{1,4}$")
 
 
 def _is_marker(word: str) -> bool:
     """List letters ("b)", "đ)") and Roman numerals ("III") are labels, not syllables."""
     if len(word) == 1 and word.isascii() and word.isalpha():
         return True
-    return word.isupper() and bool(_ROMAN.match(word))
+    return (word.isupper() and bool(_ROMAN.match(word))) or bool(_OCR_ROMAN.match(word))
 
 
 @lru_cache(maxsize=4)
