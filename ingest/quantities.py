@@ -40,12 +40,15 @@ UNITS: dict[str, str] = {
     "mo hinh": "mô hình",
     "nguoi": "người",
     "hoat dong": "hoạt động",
+    "lien hoan": "liên hoan",
+    "hoi thi": "hội thi",
+    "hoi dien": "hội diễn",
 }
 # OCR-tolerant spellings of the units (after folding): "lwot", "luot", "cudc".
 _UNIT_PATTERN = (
     r"(?P<unit>%|phan\s+tram|l\S{0,2}ot\b|ban\b(?!\s+(?:hanh|dia|do|than|chat|quyen|sac\b))"
     r"|cu\S{0,2}c\b(?!\s+(?:van\s+dong|thi|song|hop))|lo\S?i\b|lan\b|lop\b|buoi\b|dot\b"
-    r"|dau\s+sach|cau\s+lac\s+bo|chuyen\s+de\b|mo\s+hinh\b|hoat\s+dong\b)"
+    r"|dau\s+sach|cau\s+lac\s+bo|chuyen\s+de\b|mo\s+hinh\b|hoat\s+dong\b|lien\s+hoan\b|hoi\s+(?:thi|dien)\b)"
 )
 
 
@@ -181,7 +184,8 @@ def find_quantities(folded: str) -> list[Quantity]:
         if lo is None or (m.group("hi") and hi is None):
             pos = m.start("lo") + 1  # "nam mot lan": retry from the next word
             continue
-        if not m.group("lo")[:1].isdigit() and not m.group("qual") and not _WORD_CUE.search(folded, max(0, m.start("lo") - 16), m.start("lo")):
+        strong_unit = m.group("unit").startswith("phan")  # "mười phần trăm" needs no cue
+        if not m.group("lo")[:1].isdigit() and not m.group("qual") and not strong_unit and not _WORD_CUE.search(folded, max(0, m.start("lo") - 16), m.start("lo")):
             pos = m.start("lo") + 1  # "trưng bày" is not "seven": number words need a cue ("đạt", "mỗi năm" ...)
             continue
         if not m.group("lo")[:1].isdigit() and re.search(r"cac\s", m.group(0)):
@@ -193,7 +197,52 @@ def find_quantities(folded: str) -> list[Quantity]:
         start = m.start("qual") if m.group("qual") else m.start("lo")
         if hi is not None and hi < lo:
             hi = None  # "2025 - 10%" is not a range
+        listed = _listed_before(folded, start, unit, m.start("unit"), m.end("unit"))
+        out.extend(listed)
         out.append(Quantity(start, m.end(), lo, hi, unit, qual, m.start("unit"), m.end("unit")))
+    out.extend(find_fractions(folded))
+    return sorted(out, key=lambda q: q.start)
+
+
+# Bare numbers listed before a number with a unit share its unit: "lần lượt 200.000 và 60.000 lượt".
+_LISTED_NUMBER = re.compile(rf"(?<![\d.,/])({NUMERAL})\s*(?:,|va)\s*$")
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:nam|ngay|thang|so|quy|giai\s+doan|den|tu)\s*$")
+
+
+def _listed_before(folded: str, start: int, unit: str, unit_start: int, unit_end: int) -> list[Quantity]:
+    out: list[Quantity] = []
+    pos = start
+    while True:
+        m = _LISTED_NUMBER.search(folded, max(0, pos - 24), pos)
+        if m is None or _NOT_A_COUNT_BEFORE.search(folded, max(0, m.start() - 14), m.start()):
+            break
+        token = m.group(1)
+        if re.fullmatch(r"(?:19|20)\d\d", token):
+            break  # a year, not a count
+        out.insert(0, Quantity(m.start(1), m.end(1), parse_numeral(token), None, unit, None, unit_start, unit_end))
+        pos = m.start(1)
+    return out
+
+
+# Fractions and wholes written in words: "một nửa" (50%), "hai phần ba" (66.67%).
+_DENOMINATORS = {"hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "muoi": 10}
+FRACTION = re.compile(r"\b(?P<qual>it\s+nhat|toi\s+thieu|khoang|gan|hon|tren)?\s*\b(?P<frac>mot\s+nua|(?P<num>mot|hai|ba|bon)\s+phan\s+(?P<den>hai|ba|tu|bon|nam|muoi))\b")
+
+
+def find_fractions(folded: str) -> list[Quantity]:
+    """ "một nửa số thư viện" -> 50 %, "hai phần ba" -> 66.67 %: a share of the institutions named after it."""
+    out = []
+    for m in FRACTION.finditer(folded):
+        if m.group("num"):
+            num, den = _UNITS_WORDS[m.group("num")], _DENOMINATORS[m.group("den")]
+            if num >= den:
+                continue
+            value = round(100 * num / den, 2)
+        else:
+            value = 50.0
+        qual = _QUALIFIERS.get(re.sub(r"\s+", " ", m.group("qual"))) if m.group("qual") else None
+        start = m.start("qual") if m.group("qual") else m.start("frac")
+        out.append(Quantity(start, m.end(), value, None, "%", qual, m.start("frac"), m.end("frac")))
     return out
 
 

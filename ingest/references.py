@@ -119,9 +119,11 @@ def find_references(
 ) -> list[LegalReference]:
     """All cited documents, one per identifier (first mention), in order of appearance.
 
-    `skip` holds ranges not to read (the plan's own "Số: .../KH-UBND" line)."""
+    `skip` holds ranges not to read (the plan's own "Số: .../KH-UBND" line); the text's own
+    number is left out wherever it stands (see own_identifiers)."""
     folded = fold(text)
     seen: dict[str, LegalReference] = {}
+    own = own_identifiers(text, folded)
     for m in CITATION.finditer(folded):
         if any(a <= m.start() < b for a, b in skip):
             continue
@@ -130,6 +132,8 @@ def find_references(
             continue
         number = m["number"]
         identifier = f"{number}{m['party'] or ''}/{symbol}" if not m["party"] else f"{number}{m['party'].upper()}/{symbol}"
+        if identifier in own:
+            continue  # the plan's own number is not a document it cites
         after = text[m.end() : m.end() + 250]
         folded_after = folded[m.end() : m.end() + 250]
         date_m = _DATE_AFTER.match(folded_after)
@@ -169,6 +173,25 @@ def find_references(
             continue
         seen[identifier] = ref
     return list(seen.values())
+
+
+# The document's own number: its "Số: 156/KH-UBND" line wherever it stands (a news page may put
+# it below a lead paragraph) or, in a text with no such line, the plan a report says was issued
+# ("UBND tỉnh vừa ban hành Kế hoạch số 156/KH-UBND ...").
+_OWN_NUMBER_LINE = re.compile(r"(?m)^[ \t*_#>|]*s\S{0,2}\s*:\s*", re.IGNORECASE)
+_ISSUED_PLAN = re.compile(r"ban\s+hanh\s+(?=ke\s+hoach\s+(?:so\s*)?\d)", re.IGNORECASE)
+
+
+def own_identifiers(text: str, folded: str) -> set[str]:
+    own: set[str] = set()
+    for cue in list(_OWN_NUMBER_LINE.finditer(folded)) or list(_ISSUED_PLAN.finditer(folded))[:1]:
+        m = CITATION.search(folded, cue.end(), cue.end() + 40)
+        if m is None:
+            continue
+        symbol = canonical_symbol(text[m.start("symbol") : m.end("symbol")])
+        party = m["party"].upper() if m["party"] else ""
+        own.add(f"{m['number']}{party}/{symbol}")
+    return own
 
 
 def _valid_date(m: re.Match) -> bool:

@@ -112,7 +112,7 @@ class Deadline:
         """xsd:date when day, month and year are given, xsd:gMonthDay ("--11-25") without a year,
         "2023-Q3" for a quarter."""
         if self.quarter:
-            return f"{self.year:04d}-Q{self.quarter}"
+            return f"{self.year:04d}-Q{self.quarter}" if self.year else f"Q{self.quarter}"
         if self.year:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         return f"--{self.month:02d}-{self.day:02d}"
@@ -145,11 +145,37 @@ def find_deadline(text: str) -> tuple[Deadline, int, int] | None:
     return min(found, key=lambda f: f[1]) if found else None
 
 
+_CELL_QUARTER = re.compile(r"qu\S\s+(iv|i{1,3}|[1-4])\b(?:\s*(?:/|n\S{1,2}m)\s*((?:19|20)\d{2}))?")
+_REPORTING = re.compile(r"(?<![a-z])b\S{1,2}o\s+c\S{1,2}o(?![a-z])")
+
+
+def cell_deadline(text: str) -> Deadline | None:
+    """The deadline a table's time column states ("Trước 15/12 hằng năm", "Quý III hằng năm",
+    "Quý II/2025"); None for a period or a frequency ("Thường xuyên", "2024 - 2025")."""
+    found = find_deadline(text)
+    if found:
+        return found[0]
+    folded = fold_lower(text)
+    m = _CELL_QUARTER.search(folded)
+    if m is None:
+        return None
+    recurring = bool(re.search(r"h\S{1,2}ng\s+n\S{1,2}m|moi\s+nam", folded))
+    return Deadline(re.sub(r"\s+", " ", text).strip(), None, None, int(m[2]) if m[2] else None, recurring, _QUARTERS[m[1]])
+
+
+def is_reporting(text: str) -> bool:
+    """A duty to report ("báo cáo ... trước ngày 15/12"): its deadline binds the reporting agency only."""
+    return bool(_REPORTING.search(fold_lower(text)))
+
+
 def is_list_filler(token: str) -> bool:
     """A word that may sit between listed agencies, OCR-damaged forms included ("céc" for "các")."""
     if token in _LIST_FILLER or _WITH.match(token):
         return True
-    return len(token) >= 2 and any(len(w) >= 2 and w[0] == token[0] and word_matches(token, w) for w in _LIST_FILLER)
+    # OCR damage changes a vowel inside the word ("céc" for "các"); a different word ("tổng", "báo")
+    # differs in length or in its last letter and ends the list.
+    return len(token) >= 3 and any(len(w) == len(token) and w[0] == token[0] and w[-1] == token[-1]
+                                   and word_matches(token, w) for w in _LIST_FILLER)
 
 
 def list_after(text: str, pos: int, mentions: list[AgencyMention], max_gap_tokens: int = 14) -> list[AgencyMention]:
@@ -210,7 +236,8 @@ def heading_agencies(heading: str, province: str | None) -> tuple[list[AgencyMen
         return listed, request, offset + colon + 1
     rest_start = listed[-1].end
     rest = heading[rest_start:]
-    if len(rest.strip()) > 15 and not _GENERIC_TAIL.match(fold_lower(rest)):
+    only_filler = all(is_list_filler(t) for t in _TOKEN.findall(fold_lower(rest)))  # ", xã hội nghề nghiệp và ..."
+    if len(rest.strip()) > 15 and not _GENERIC_TAIL.match(fold_lower(rest)) and not only_filler:
         return listed, request, rest_start  # "7. Báo X, Đài Y Chủ trì ..." / "2. Sở Nội vụ phối hợp với ..."
     return listed, request, None
 
@@ -240,6 +267,7 @@ class Responsibility:
     source: str
     theme: str | None = None
     mention: AgencyMention | None = None  # the agency's type data (kind, level ...), not serialised
+    period: str | None = None  # a table row's time column as written ("Thường xuyên", "Quý III hằng năm")
     extractor_version: str = EXTRACTOR_VERSION
 
     def to_json(self) -> dict[str, Any]:
@@ -251,6 +279,7 @@ class Responsibility:
             "task": self.task,
             "task_id": self.task_id,
             "deadline": self.deadline.to_json() if self.deadline else None,
+            "period": self.period,
             "source": self.source,
             "theme": self.theme,
             "span": self.span.to_json(),
@@ -329,7 +358,8 @@ def organisation_responsibilities(record: PlanRecord, lines: list[Line]) -> list
                     continue
                 shifted = AgencyMention(m.start + ds, m.end + ds, m.as_written, m.key, m.label, m.kind, m.level,
                                         m.under_ubnd, m.known)
-                out.append(_resp(record, shifted, "coordinate", duty_text, tid, deadline, span, "organisation-section",
+                own_deadline = None if is_reporting(duty_text) else deadline
+                out.append(_resp(record, shifted, "coordinate", duty_text, tid, own_deadline, span, "organisation-section",
                                  theme))
     return out
 
@@ -391,13 +421,118 @@ def appendix_responsibilities(record: PlanRecord, lines: list[Line]) -> list[Res
         span = record.span(row.start, row.end)
         tid = task_id(row.start)
         theme = classify_theme(content.text, row.group or "")
+        time_text = re.sub(r"\s+", " ", row.cell("period").text).strip() or None
         deadline = find_deadline(content.text)
+        if deadline is None and time_text:
+            found = cell_deadline(time_text)
+            deadline = (found, 0, len(time_text)) if found else None
         for role, column in (("lead", "lead"), ("coordinate", "coordinate")):
             cell = row.cell(column)
+            own_deadline = None if role == "coordinate" and is_reporting(content.text) else deadline
             for m in find_agencies(cell.text, province):
                 s, e = cell.offsets[m.start], cell.offsets[m.end - 1] + 1
                 shifted = AgencyMention(s, e, m.as_written, m.key, m.label, m.kind, m.level, m.under_ubnd, m.known)
-                out.append(_resp(record, shifted, role, content.text, tid, deadline, span, "appendix", theme))
+                r = _resp(record, shifted, role, content.text, tid, own_deadline, span, "appendix", theme)
+                r.period = time_text
+                out.append(r)
+    return out
+
+
+# ---- prose: news reports and plans without a "Tổ chức thực hiện" part ------------------------
+
+# Discourse openers before a clause's subject: "Theo đó, ...", "Đồng thời, ...".
+_OPENER = re.compile(r"^\W*(?:(?:theo\s+do|dong\s+thoi|ngoai\s+ra|ben\s+canh\s+do|theo\s+ke\s+hoach|cu\s+the)\s*,?\s*)?")
+# Verbs of a body that hands work to others: its subject assigns, it does not do the task.
+_ASSIGNER_VERB = re.compile(r"^\W*(?:vua\s+|da\s+|cung\s+)?(?:giao|yeu\s+cau|de\s+nghi|chi\s+dao|ban\s+hanh|phe\s+duyet|quyet\s+dinh|co\s+van\s+ban)\b")
+# What a body that opens a clause must go on with for the clause to assign it a duty (so that
+# "Thư viện tỉnh đã phục vụ 95.000 lượt" reports a fact and gives no role).
+_DUTY_VERB = re.compile(
+    r"^\W*(?:(?:can|phai|se|co\s+trach\s+nhiem|chiu\s+trach\s+nhiem|tiep\s+tuc|chu\s+dong|kip\s+thoi)\s*,?\s*)*"
+    r"(?:chu\s+tri|la\s+co\s+quan|la\s+don\s+vi|phoi\s+hop|tham\s+muu|bo\s+tri|huong\s+dan|to\s+chuc|trien\s+khai"
+    r"|xay\s+dung|thuc\s+hien|chi\s+dao|tuyen\s+truyen|kiem\s+tra|theo\s+doi|don\s+doc|tong\s+hop|bao\s+cao"
+    r"|can\s+doi|dam\s+bao|bao\s+dam|long\s+ghep|day\s+manh|nghien\s+cuu|cung\s+cap|phat\s+dong|ra\s+soat"
+    r"|huy\s+dong|bien\s+soan|tang\s+cuong|quan\s+tam|dua\s+tin|xuat\s+ban|mo\s+|van\s+dong|nang\s+cao|de\s+xuat)\b"
+)
+_GIAO = re.compile(r"(?<![a-z])giao(?:\s+cho)?\s+")
+_CLAUSE_SPLIT = re.compile(r"(?<=[;.!?])\s+|\n")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if text[pos : m.start()].strip():
+            out.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append((pos, len(text)))
+    return out
+
+
+def clause_assignments(clause: str, province: str | None) -> list[tuple[AgencyMention, str]]:
+    """(agency, role) pairs one sentence or clause of prose assigns.
+
+    - "đề nghị A và B ..." -> A, B are requested (not "theo đề nghị của A");
+    - "giao A (là cơ quan thường trực,) chủ trì ..." -> A leads; "giao A phối hợp ..." -> A coordinates;
+    - "A chủ trì / A bố trí ..." (A opens the clause) -> A leads; "A phối hợp với B ..." -> A coordinates;
+    - the bodies after "phối hợp với" in a lead's clause coordinate;
+    - a subject that assigns ("UBND tỉnh giao ...", "UBND tỉnh vừa ban hành ...") gets no role itself."""
+    folded = fold_lower(clause)
+    mentions = find_agencies(clause, province)
+    if not mentions:
+        return []
+    out: list[tuple[AgencyMention, str]] = []
+    leads: list[tuple[AgencyMention, str]] = []
+    for m in _REQUEST_ANYWHERE.finditer(folded):
+        if re.match(r"\s*c\S{0,2}a\b", folded[m.end() :]):
+            continue  # "theo đề nghị của Sở X": X proposed, it is not asked
+        out += [(a, "request") for a in list_after(clause, m.end(), mentions)]
+    starts = [g.end() for g in _GIAO.finditer(folded)]
+    opener = _OPENER.match(folded)
+    subject = list_after(clause, opener.end() if opener else 0, mentions, max_gap_tokens=3)
+    after_subject = folded[subject[-1].end :] if subject else ""
+    if subject and _DUTY_VERB.match(after_subject) and not _ASSIGNER_VERB.match(after_subject):
+        starts.insert(0, -1)
+    for pos in starts:
+        listed = subject if pos < 0 else list_after(clause, pos, mentions)
+        if not listed:
+            continue
+        rest = clause[listed[-1].end :]
+        role = "coordinate" if _COORDINATE_KEYWORD.match(fold_lower(rest).lstrip(" ,-–:")) else "lead"
+        leads += [(a, role) for a in listed]
+        out += [(a, "coordinate") for a in coordinators(rest, _rel(find_agencies(rest, province), 0), role)]
+    seen: set[str] = set()
+    unique = []
+    for a, role in leads + out:
+        if a.key not in seen:
+            seen.add(a.key)
+            unique.append((a, role))
+    return unique
+
+
+def prose_responsibilities(record: PlanRecord, lines: list[Line]) -> list[Responsibility]:
+    """Assignments written in running text, for texts with no organisation part (news reports,
+    short plans): each sentence's clauses are read with clause_assignments."""
+    province = _province(record)
+    out: list[Responsibility] = []
+    for line in lines:
+        if line.kind in ("closing", "appendix"):
+            break
+        if line.kind in ("row", "header", "title", "signature"):
+            continue
+        for cs, ce in _clauses(line.text):
+            clause = line.text[cs:ce]
+            pairs = clause_assignments(clause, province)
+            if not pairs:
+                continue
+            ds, de = line.start + cs, line.start + ce
+            span = record.span(ds, de)
+            deadline = find_deadline(clause)
+            theme = classify_theme(clause)
+            for m, role in pairs:
+                shifted = AgencyMention(m.start + ds, m.end + ds, m.as_written, m.key, m.label, m.kind, m.level,
+                                        m.under_ubnd, m.known)
+                own_deadline = None if role != "lead" and is_reporting(clause) else deadline
+                out.append(_resp(record, shifted, role, clause, task_id(ds), own_deadline, span, "prose", theme))
     return out
 
 
@@ -405,6 +540,8 @@ def extract_responsibilities(record: PlanRecord) -> list[Responsibility]:
     """Every (agency, role, task) the plan assigns, each with its span and deadline."""
     lines = plan_lines(record.text)
     found = organisation_responsibilities(record, lines) + appendix_responsibilities(record, lines)
+    if not organisation_lines(lines):
+        found += prose_responsibilities(record, lines)
     unique: list[Responsibility] = []
     seen: set[tuple[str, str, str]] = set()
     for r in found:
@@ -422,7 +559,7 @@ def duty_tasks(record: PlanRecord, lines: list[Line] | None = None) -> list[Task
     appendix_ids = {t.id for t in appendix_tasks(record, lines)}
     known = [r for r in record.responsibilities if isinstance(r, Responsibility)]
     for r in known or organisation_responsibilities(record, lines):
-        if r.source != "organisation-section" and r.source != "reporting":
+        if r.source not in ("organisation-section", "reporting", "prose"):
             continue
         if r.task_id in tasks or r.task_id in appendix_ids:
             continue

@@ -53,6 +53,8 @@ class Target:
     baseline_year: int | None = None
     source: str = "text"  # "text" | "table" | "respectively"
     extractor: str = EXTRACTOR
+    period_start: int | None = None  # "giai đoạn 2026 - 2030" -> 2026, 2030
+    period_end: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,8 @@ class Target:
             "qualifier": self.qualifier,
             "baseline": clean_number(self.baseline),
             "baseline_year": self.baseline_year,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
             "source": self.source,
             "extractor": self.extractor,
             "span": self.span.to_json(),
@@ -100,6 +104,23 @@ def find_mentions(low: str, start: int = 0, end: int | None = None) -> list[Ment
         if m.start >= last_end:
             out.append(m)
             last_end = m.end
+    return out
+
+
+_GENERIC_KEYS = ("bao-tang", "thu-vien", "trung-tam-van-hoa")
+_PROPER_NAME = re.compile(r"(?:\s+(?!Tinh\b|Huyen\b|Xa\b)[A-Z][a-z]*)+")
+
+
+def named_mentions(plain: str, mentions: list[Mention]) -> list[Mention]:
+    """A generic mention written as a proper name ("Bảo tàng Quang Trung") reaches over the name,
+    so that "Bảo tàng Quang Trung và Bảo tàng tỉnh" reads as a list of two institutions."""
+    out = []
+    for m in mentions:
+        if m.key in _GENERIC_KEYS and plain[m.start : m.start + 1].isupper():
+            name = _PROPER_NAME.match(plain, m.end)
+            if name:
+                m = Mention(m.key, m.start, name.end())
+        out.append(m)
     return out
 
 
@@ -149,6 +170,101 @@ _BASELINE_LINK = re.compile(r"^\s*(?:\(?\s*(?:v\S{0,2}o\s+)?n\S{0,2}m\s+(20\d\d)
 _FROM_BEFORE = re.compile(r"\bt\S{0,1}\s*$")
 _RESPECTIVELY = re.compile(r"t\S{0,2}ng\s+\S{0,2}ng\b|l\S{0,2}n\s+l\S{0,3}t\b")
 _WORDS_YEAR = {"hai": 2, "ba": 3, "bon": 4, "nam": 5}
+# "giai đoạn 2026 - 2030", "từ năm 2024 đến năm 2026", "trong các năm 2024 - 2025"
+_RANGE = re.compile(
+    r"(?:giai\s+do\S{0,2}n|t\S{0,2}\s+n\S{0,2}m|trong\s+(?:c\S{0,2}c\s+)?n\S{0,2}m|th\S{0,2}i\s+k\S{0,2})\s+"
+    r"(20\d\d)\s*(?:[-–]|d\S{0,2}n)\s*(?:n\S{0,2}m\s+)?(20\d\d)\b"
+)
+# A year that is a point of comparison, not a deadline: "tăng 15% so với năm 2025".
+_COMPARED_BEFORE = re.compile(r"(?:so\s+v\S{0,2}i|g\S{0,2}c)\s*$")
+# A year clause that closes the phrase before it ("... 80% vào năm 2030." / "... năm 2025 và ..."):
+# it belongs to the number before it, not to the next one.
+_CLOSES = re.compile(r"\s*(?:$|[.;:)!?]|v\S{0,2}\s|,\s*(?:ti\S{0,3}n\s+t\S{0,2}i|v\S{0,2}\s))")
+_LEADING_PREP = re.compile(r"(?:d\S{0,2}n|v\S{0,2}o|tr\S{0,3}c|h\S{0,2}t|t\S{0,2}i|trong)\s+$")
+
+
+@dataclass(frozen=True)
+class YearClause:
+    start: int
+    end: int
+    year: int | None  # None for "hằng năm"
+    period: str  # by_year | annual
+
+
+def year_clauses(low: str, start: int, end: int) -> list[YearClause]:
+    """Deadline years and annual markers of low[start:end], in order; dates and comparison years left out."""
+    out = []
+    ranges = [(m.start(), m.end()) for m in _RANGE.finditer(low, start, end)]
+    for m in _YEAR.finditer(low, start, end):
+        if any(a <= m.start() < b for a, b in ranges):
+            continue  # "từ năm 2024 đến năm 2026" is a period, handled by period_range
+        if _DATE_BEFORE.search(low, max(start, m.start() - 12), m.start()):
+            continue  # "ngày 25 tháng 5 năm 2023" is a date, not a deadline
+        if _COMPARED_BEFORE.search(low, max(start, m.start() - 10), m.start()):
+            continue
+        out.append(YearClause(m.start(), m.end(), int(m.group(1)), "by_year"))
+    for m in _ANNUAL.finditer(low, start, end):
+        out.append(YearClause(m.start(), m.end(), None, "annual"))
+    return sorted(out, key=lambda y: y.start)
+
+
+def closes_phrase(low: str, clause: YearClause, limit: int) -> bool:
+    return bool(_CLOSES.match(low[clause.end : limit + 1] if limit >= clause.end else ""))
+
+
+def period_range(low: str, start: int, end: int) -> tuple[int, int] | None:
+    m = _RANGE.search(low, start, end)
+    if m and int(m.group(1)) < int(m.group(2)):
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def assign_years(low: str, cands: list["_Cand"]) -> None:
+    """Each number's year, clause by clause, within one sentence.
+
+    A number takes (1) a year clause of its own between the previous number and itself
+    ("Đến năm 2025 đạt 70% ..., đến năm 2030 đạt 100%"), else (2) a year clause closing its own
+    phrase after it ("60% ... vào năm 2025 và 80% vào năm 2030": 2025 is the 60%'s, 2030 the
+    80%'s), else (3) the nearest year before it in the sentence, else (4) one after it in its
+    clause. A period ("giai đoạn 2026 - 2030") is kept as the period of numbers without a
+    deadline; a growth rate per year ("10%/năm") is an annual target."""
+    claimed: set[int] = set()
+    for i, c in enumerate(cands):
+        if c.period.startswith("every ") or c.period == "annual_fixed":
+            continue
+        prev_end = cands[i - 1].end if i else c.sent.start
+        own_from = max(prev_end, clause_start(low, c.sent.start, c.q.start))
+        nxt = cands[i + 1].q.start if i + 1 < len(cands) else c.sent.end
+        semi = low.find(";", c.end, nxt)
+        limit = semi if semi >= 0 else nxt
+        own = [y for y in year_clauses(low, own_from, c.q.start) if y.start not in claimed]
+        trailing = [y for y in year_clauses(low, c.end, limit) if y.period == "by_year" and closes_phrase(low, y, limit)]
+        chosen: YearClause | None = None
+        if own:
+            chosen = own[-1]
+        elif trailing:
+            chosen = trailing[0]
+            claimed.add(chosen.start)
+        if chosen is not None:
+            c.year, c.period, c.year_fixed = chosen.year, chosen.period, True
+        else:
+            before = year_before(low, c.sent.start, c.q.start)
+            if before:
+                c.year, c.period = before
+            else:
+                c.year, c.period = year_after(low, c.end, c.sent.end)
+        clause_end = low.find(";", c.q.start, c.sent.end)
+        rng = period_range(low, clause_start(low, c.sent.start, c.q.start), c.sent.end if clause_end < 0 else clause_end)
+        if rng:
+            c.period_start, c.period_end = rng
+        if c.unit == "%/năm" and c.period != "by_year":
+            c.period = "annual"  # "tăng 10%/năm", "tăng 5% mỗi năm trong giai đoạn 2024 - 2026"
+        elif c.period == "unknown" and c.per_year:
+            c.period = "annual"
+        elif c.period == "unknown" and rng:
+            c.year, c.period = rng[1], "over_period"  # "giai đoạn 2026 - 2030 tổ chức 05 hội thi"
+        if c.period == "annual":
+            c.year = None
 
 
 def year_before(low: str, sent_start: int, pos: int) -> tuple[int | None, str] | None:
@@ -268,6 +384,7 @@ def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) ->
             next_row = rows[n + 1] if n + 1 < len(rows) else j
             candidates = [r] + list(range(r - 1, prev_row, -1)) + list(range(r + 1, next_row))
             subject = _row_subject(low, lines, candidates)
+            row_metric = _row_metric(low, lines, candidates) or metric
             rs, re_ = lines[r]
             vals = percents(low[rs:re_])
             for year, (value, _, _) in zip(years, vals):
@@ -275,7 +392,7 @@ def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) ->
                     Target(
                         subject=subject.key if subject else "khac",
                         subject_text=record.text[subject.start : subject.end] if subject else "",
-                        metric=metric,
+                        metric=row_metric,
                         value=value,
                         value_max=None,
                         unit="%",
@@ -300,6 +417,17 @@ def _row_subject(low: str, lines: list[tuple[int, int]], candidates: list[int]) 
                 continue
             return m
     return generic
+
+
+def _row_metric(low: str, lines: list[tuple[int, int]], candidates: list[int]) -> str | None:
+    """The metric a row names in its own label (tables with one row per metric), before its values."""
+    for c in candidates:
+        s, e = lines[c]
+        vals = percents(low[s:e])
+        found = find_metric(low, s, s + vals[0][1] if vals else e)
+        if found:
+            return found[0]
+    return None
 
 
 def _table_metric(low: str, lines: list[tuple[int, int]], header: int, rows: list[int]) -> str:
@@ -330,6 +458,10 @@ class _Cand:
     baseline_year: int | None = None
     is_baseline: bool = False
     respectively: bool = False  # got its subject from a "tương ứng" / "lần lượt" list
+    period_start: int | None = None
+    period_end: int | None = None
+    year_fixed: bool = False  # the year came from a clause of its own (not inherited)
+    per_year: bool = False  # "bản sách/năm", "lớp năng khiếu mỗi năm"
 
 
 def prose_targets(record: PlanRecord, plain: str, low: str, lines: list[tuple[int, int]], skip: set[int]) -> list[Target]:
@@ -374,20 +506,24 @@ def _units(low: str, lines: list[tuple[int, int]], skip: set[int]):
 def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, heading_subject: list[Mention]) -> list[Target]:
     cands: list[_Cand] = []
     sents = sentences(plain, us, ue)
-    mentions_all = find_mentions(low, us, ue)
+    mentions_all = named_mentions(plain, find_mentions(low, us, ue))
     for sent in sents:
-        for q in find_quantities(low[sent.start : sent.end]):
+        in_sentence = []
+        for q in find_quantities(low[sent.start : sent.end]) + wholes(low, sent.start, sent.end, mentions_all):
             q = replace(q, start=q.start + sent.start, end=q.end + sent.start, unit_start=q.unit_start + sent.start, unit_end=q.unit_end + sent.start)
-            cands.append(_read_candidate(low, q, sent))
+            in_sentence.append(_read_candidate(low, q, sent))
+        in_sentence.sort(key=lambda c: c.q.start)
+        assign_years(low, in_sentence)
+        for c in in_sentence:
+            if c.period == "annual_fixed":
+                c.period = "annual"
+        cands.extend(in_sentence)
     _link_baselines(low, cands)
+    _mark_achieved(record, low, cands)
     cands = [c for c in cands if not c.is_baseline]
-    prev: _Cand | None = None
     for c in cands:
         ms = [m for m in mentions_all if c.sent.start <= m.start and m.end <= c.sent.end]
         _assign_subject(low, c, ms)
-        if c.year is None and c.period == "unknown" and prev is not None and prev.sent is c.sent:
-            c.year, c.period = prev.year, prev.period
-        prev = c
     _respectively(low, cands, mentions_all, sents)
     for n, c in enumerate(cands):
         if not c.subjects:
@@ -424,34 +560,93 @@ def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, he
                     baseline_year=c.baseline_year,
                     span=record.span(span_start, span_end),
                     source="respectively" if c.respectively else "text",
+                    period_start=c.period_start,
+                    period_end=c.period_end,
                 )
             )
     return out
 
 
 def _read_candidate(low: str, q: Quantity, sent: _Sentence) -> _Cand:
+    """Unit and reach of a number ("10% mỗi năm" is a growth rate); its year is set by assign_years."""
     unit, end = q.unit, q.end
-    period: str = "unknown"
-    year: int | None = None
     after = _PER_YEAR_AFTER.match(low, q.end, sent.end)
     if unit == "%" and after:
         unit, end = "%/năm", after.end()  # a growth rate: "tăng bình quân 10% mỗi năm"
-    found = year_before(low, sent.start, q.start)
-    if found:
-        year, period = found
-    else:
-        year, period = year_after(low, q.end, sent.end)
+    c = _Cand(q=q, sent=sent, unit=unit, end=end)
     every = _EVERY_N_YEARS.search(low, max(sent.start, q.start - 14), q.start) if q.unit == "lần" else None
     if every:
         n = int(every.group(1)) if every.group(1).isdigit() else _WORDS_YEAR[every.group(1)]
-        year, period = None, "annual" if n == 1 else f"every {n} years"
-    elif unit != "%/năm" and period == "unknown":
+        c.year, c.period = None, "annual_fixed" if n == 1 else f"every {n} years"
+    elif unit != "%/năm":
         per_year = after or _PER_YEAR_NOUN_AFTER.match(low, q.unit_end, sent.end)
         if per_year:
-            period, end = "annual", per_year.end()
-    if period == "annual":
-        year = None
-    return _Cand(q=q, sent=sent, unit=unit, end=end, year=year, period=period)
+            c.per_year, c.end = True, per_year.end()
+    return c
+
+
+_WHOLE = re.compile(r"\b(?:to\S{0,2}n\s+b\S{0,2}|t\S{0,2}t\s+c\S{0,2})\s+(?:(?:s\S|c\S{0,2}c)\s+)*$")
+
+
+def wholes(low: str, start: int, end: int, mentions: list[Mention]) -> list[Quantity]:
+    """ "toàn bộ thư viện cấp huyện", "tất cả các trung tâm ...": 100% of the institutions named
+    right after, in a sentence that sets a deadline or a yearly aim (offsets relative to start)."""
+    if not year_clauses(low, start, end) and not _TARGET_CUE.search(low, start, end):
+        return []
+    out = []
+    for m in mentions:
+        if not start <= m.start < end:
+            continue
+        w = _WHOLE.search(low, max(start, m.start - 24), m.start)
+        if w:
+            out.append(Quantity(w.start() - start, m.start - start, 100.0, None, "%", None, w.start() - start, m.start - start))
+    return out
+
+
+_TARGET_CUE = re.compile(r"ph\S{0,2}n\s+d\S{0,2}u|m\S{0,2}c\s+ti\S{0,2}u|ch\S\s+ti\S{0,2}u")
+# What was achieved, not what is aimed at (matched on the lower-cased text WITH diacritics:
+# "đã" must not be "đa"); a clause with one of these and no aim word states a baseline.
+_ACHIEVED_STRONG = re.compile(r"(?<!\w)(?:hiện nay|hiện có|hiện tại|tính đến|đến nay|tới nay|năm qua|vừa qua|trước đây)(?!\w)")
+_ACHIEVED = re.compile(r"(?<!\w)(?:đã|đạt được)(?!\w)")
+_AIM = re.compile(r"(?<!\w)(?:phấn đấu|mục tiêu|sẽ|tiến tới|bảo đảm|đảm bảo|tối thiểu|ít nhất|nâng lên|(?:đến|vào|trước)(?: hết)? năm)(?!\w)")
+_BARE_YEAR = re.compile(r"(?:^|[\s,(])(?:trong\s+)?n\S{0,2}m\s+(20\d\d)\s*[,:]")
+
+
+def _plan_year(record: PlanRecord) -> int | None:
+    date = record.header.date if record.header else None
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def is_achieved(record: PlanRecord, low: str, c: "_Cand", plan_year: int | None) -> bool:
+    """A number the text reports as reached ("Năm 2022, Thư viện tỉnh phục vụ 95.000 lượt",
+    "hiện nay 45% ...", "đã đạt 30%"): a baseline, not a commitment."""
+    cs = clause_start(low, c.sent.start, c.q.start)
+    clause = record.text[cs : c.q.start].lower()
+    if len(clause) != c.q.start - cs:
+        clause = low[cs : c.q.start]
+    if _ACHIEVED_STRONG.search(clause):
+        return True
+    if _AIM.search(clause) or c.q.qualifier in ("at_least", "at_most") or c.period == "annual":
+        return False  # an aim, a floor or a yearly routine ("mỗi năm ... đã tổ chức ít nhất 15 cuộc")
+    if _ACHIEVED.search(clause):
+        return True
+    bare = _BARE_YEAR.search(low, cs, c.q.start)
+    if bare and c.year_fixed and c.year == int(bare.group(1)) and not _LEADING_PREP.search(low, max(cs, bare.start() - 8), bare.start() + 1):
+        return plan_year is None or c.year < plan_year
+    return False
+
+
+def _mark_achieved(record: PlanRecord, low: str, cands: list["_Cand"]) -> None:
+    """Baselines stated as facts are not targets; the next target of the same unit gets them."""
+    plan_year = _plan_year(record)
+    for i, c in enumerate(cands):
+        if c.is_baseline or not is_achieved(record, low, c, plan_year):
+            continue
+        c.is_baseline = True
+        later = next((d for d in cands[i + 1 :] if d.unit == c.unit and d.baseline is None and not is_achieved(record, low, d, plan_year)), None)
+        if later is not None:
+            later.baseline = c.q.value
+            later.baseline_year = c.year if c.period == "by_year" else None
 
 
 def _link_baselines(low: str, cands: list[_Cand]) -> None:
@@ -504,6 +699,9 @@ def _fallback_subject(low: str, c: _Cand, mentions_all: list[Mention], previous:
 
 def _metric_for(low: str, c: _Cand, previous: list[_Cand]) -> tuple[str, int, int] | None:
     s, e = c.sent.start, c.sent.end
+    verb = find_metric(low, max(s, c.q.start - 40), c.q.start, last=True)
+    if verb and re.fullmatch(r"\s*(?:\w+\s+){0,2}", low[verb[2] : c.q.start]):
+        return verb  # the action written right before the number: "luân chuyển 20.000 bản sách"
     window = find_metric(low, c.q.unit_start, min(e, c.q.unit_end + 60))
     if window:
         return window
@@ -526,7 +724,8 @@ def _respectively(low: str, cands: list[_Cand], mentions_all: list[Mention], sen
         trig = _RESPECTIVELY.search(low, sent.start, sent.end)
         if not trig:
             continue
-        vals = [c for c in cands if c.sent is sent and not c.immediate and c.unit == "%"]
+        loose = [c for c in cands if c.sent is sent and not c.immediate]
+        vals = [c for c in loose if c.unit == loose[0].unit] if loose else []
         if len(vals) < 2:
             continue
         source: list[Mention] = []

@@ -92,6 +92,25 @@ class Line:
     label: str | None
 
 
+_MARKDOWN_ROW = re.compile(r"^\s*\|.*\|.*\|\s*$")
+_MARKDOWN_RULE = re.compile(r"^[\s|:\-–]+$")
+
+
+def split_cells(line: Line) -> tuple[list[str], list[int]]:
+    """A table row's cells and their start offsets: tab-separated (the layout normaliser's rows)
+    or a markdown row ("| 1 | Nội dung | Sở X |", outer bars dropped)."""
+    text = line.text
+    sep = "|" if _MARKDOWN_ROW.match(text) else "\t"
+    cells, positions, pos = [], [], line.start
+    for c in text.split(sep):
+        cells.append(c)
+        positions.append(pos)
+        pos += len(c) + 1
+    if sep == "|":
+        cells, positions = cells[1:-1], positions[1:-1]
+    return cells, positions
+
+
 def plan_lines(text: str) -> list[Line]:
     """Non-blank lines of the normalised text with their kind (part, section, item, bullet, paragraph, row ...)."""
     out, pos = [], 0
@@ -103,6 +122,10 @@ def plan_lines(text: str) -> list[Line]:
         kind, label, _title = classify_line(raw)
         if kind == "bullet" and raw.lstrip().startswith("+"):
             kind = "subbullet"
+        if _MARKDOWN_ROW.match(raw):
+            if _MARKDOWN_RULE.match(raw):
+                continue  # "|---|---|": the header's underline
+            kind, label = "row", None
         out.append(Line(start, end, raw, kind, label))
     return out
 
@@ -336,7 +359,7 @@ def table_rows(lines: list[Line]) -> list[TableRow]:
             if line.kind in ("part", "section", "closing"):
                 current = None
             continue
-        raw_cells = line.text.split("\t")
+        raw_cells, positions = split_cells(line)
         header = column_roles(raw_cells)
         if "content" in header and ("lead" in header or "coordinate" in header):
             roles, current, group = header, None, None
@@ -348,11 +371,6 @@ def table_rows(lines: list[Line]) -> list[TableRow]:
         if _ROMAN_CELL.match(first) and len(others) <= 1:
             group_label, group, current = first, (others[0].strip() if others else None), None
             continue
-        positions = []
-        pos = line.start
-        for c in raw_cells:
-            positions.append(pos)
-            pos += len(c) + 1
         if first and re.match(r"^\d{1,3}\.?$", first):
             current = TableRow(line.start, line.end, [Cell() for _ in raw_cells], roles, group, group_label,
                                first.rstrip("."), appendix)

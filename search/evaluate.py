@@ -19,9 +19,9 @@ reported fusion figures are not tuned on the questions they are measured on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -154,52 +154,130 @@ def summarise(questions: Sequence[Question], per_q: dict[str, dict[str, float]])
     return result
 
 
-def cross_validated_weight(
-    questions: Sequence[Question], engine: SearchEngine, folds: int = 5, seed: int = 13, grid: Sequence[float] = WEIGHT_GRID
-) -> tuple[dict[str, dict[str, float]], list[dict[str, float]], dict[str, dict[float, float]]]:
-    """Per-question metrics of the fusion where each fold uses the weights that maximised
-    MRR@10 (then nDCG@10) on the other folds.
+BOOST_GRID = (0.0, 0.15, 0.25, 0.5, 1.0)
+EXPAND_OPTIONS = (False, True)
 
-    One weight is tuned per kind of query (Vietnamese, Vietnamese without diacritics,
-    another language; see search/query.py); each question is governed by exactly one of
-    them, so all are picked on the same runs. Returns (per-question metrics, weights chosen per fold,
-    MRR@10 of every grid weight per language on all questions — for the report only).
+
+def fold_of(question_id: str, folds: int) -> int:
+    """A question's fold from a hash of its id: adding questions to the set does not
+    move the others between folds (a shuffle would), so figures stay comparable."""
+    return int(hashlib.sha1(question_id.encode("utf-8")).hexdigest(), 16) % folds
+
+
+class FusionGrid:
+    """Every question's candidates, searched once per query-aid setting, re-fused under
+    every (province boost, vector weight): fusion is cheap, searching is not."""
+
+    def __init__(self, questions: Sequence[Question], engine: SearchEngine, expand_options: Sequence[bool] = EXPAND_OPTIONS):
+        from .engine import fuse
+
+        self._fuse = fuse
+        self.engine = engine
+        self.questions = list(questions)
+        self.candidates: dict[bool, dict[str, Any]] = {}
+        shipped = engine.expand_queries
+        try:
+            for expand in expand_options:
+                engine.expand_queries = expand
+                self.candidates[expand] = {q.id: engine.candidates(q.question) for q in self.questions}
+        finally:
+            engine.expand_queries = shipped
+        self._where: dict[int, tuple[str, int, int]] = {}
+
+    def _locate(self, pid: int) -> tuple[str, int, int]:
+        if pid not in self._where:
+            p = self.engine.passage(pid)
+            self._where[pid] = (p.plan, p.span.start, p.span.end)
+        return self._where[pid]
+
+    def metrics(self, expand: bool, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted") -> dict[str, dict[str, float]]:
+        out = {}
+        for q in self.questions:
+            scored = self._fuse(self.candidates[expand][q.id], mode, fusion, weight, boost)
+            top = sorted(scored.items(), key=lambda kv: -kv[1][0])[:10]
+            out[q.id] = score_ranking([self._locate(pid) for pid, _ in top], q.gold)
+        return out
+
+
+def cross_validated_weight(
+    questions: Sequence[Question],
+    engine: SearchEngine,
+    folds: int = 5,
+    seed: int = 13,
+    grid: Sequence[float] = WEIGHT_GRID,
+    boosts: Sequence[float] = BOOST_GRID,
+    expand_options: Sequence[bool] = EXPAND_OPTIONS,
+) -> tuple[dict[str, dict[str, float]], list[dict[str, Any]], dict[str, dict[float, float]]]:
+    """Per-question metrics of the fusion where each fold uses the settings that
+    maximised MRR@10 (then nDCG@10) on the other folds.
+
+    Chosen inside each training fold, never on the held-out one: one vector weight per
+    kind of query (Vietnamese, Vietnamese without diacritics, another language; see
+    search/query.py), the province boost, and whether Vietnamese queries are expanded
+    with SKOS synonyms. Returns (per-question metrics, settings chosen per fold, MRR@10
+    of every grid weight per query kind on all questions at the shipped boost and
+    expansion — for the report only). `seed` is kept for compatibility: folds come
+    from a hash of the question id.
     """
+    from .engine import EXPAND_QUERIES, PROVINCE_BOOST
     from .query import analyse_query
 
     lang = {q.id: analyse_query(q.question).kind for q in questions}
     kinds = sorted(set(lang.values()))
-    per_weight: dict[float, dict[str, dict[str, float]]] = {}
-    for w in grid:
-        run = runner(engine, "hybrid", "weighted", w)
-        per_weight[w] = {q.id: score_ranking(run(q), q.gold) for q in questions}
+    table = FusionGrid(questions, engine, expand_options)
+    per: dict[tuple[bool, float, float], dict[str, dict[str, float]]] = {
+        (e, b, w): table.metrics(e, b, w) for e in expand_options for b in boosts for w in grid
+    }
     ids = [q.id for q in questions]
-    random.Random(seed).shuffle(ids)
-    fold_of = {qid: i % folds for i, qid in enumerate(ids)}
+    fold = {qid: fold_of(qid, folds) for qid in ids}
     per_q: dict[str, dict[str, float]] = {}
-    chosen: list[dict[str, float]] = []
+    chosen: list[dict[str, Any]] = []
+
+    def total(rows: Iterable[dict[str, float]]) -> tuple[float, float]:
+        rows = list(rows)
+        return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
+
     for f in range(folds):
-        picked: dict[str, float] = {}
-        for language in kinds:
-            train = [qid for qid in ids if fold_of[qid] != f and lang[qid] == language]
-
-            def train_score(w: float) -> tuple[float, float]:
-                rows = [per_weight[w][qid] for qid in train]
-                return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
-
-            picked[language] = max(grid, key=lambda w: (train_score(w), -abs(w - 0.5)))
-        chosen.append(picked)
+        best: tuple[Any, ...] | None = None
+        for e in expand_options:
+            for b in boosts:
+                weights: dict[str, float] = {}
+                score = [0.0, 0.0]
+                for kind in kinds:
+                    train = [qid for qid in ids if fold[qid] != f and lang[qid] == kind]
+                    w = max(grid, key=lambda w: (total(per[(e, b, w)][qid] for qid in train), -abs(w - 0.5)))
+                    weights[kind] = w
+                    t = total(per[(e, b, w)][qid] for qid in train)
+                    score[0] += t[0]
+                    score[1] += t[1]
+                key = (round(score[0], 9), round(score[1], 9), e == EXPAND_QUERIES, -abs(b - PROVINCE_BOOST))
+                if best is None or key > best[0]:
+                    best = (key, e, b, weights)
+        _, e, b, weights = best
+        chosen.append({"expand": e, "boost": b, "weights": weights})
         for qid in ids:
-            if fold_of[qid] == f:
-                per_q[qid] = per_weight[picked[lang[qid]]][qid]
+            if fold[qid] == f:
+                per_q[qid] = per[(e, b, weights[lang[qid]])][qid]
+    ship = (EXPAND_QUERIES if EXPAND_QUERIES in expand_options else expand_options[0], PROVINCE_BOOST if PROVINCE_BOOST in boosts else boosts[0])
     grid_mrr = {
-        language: {
-            w: sum(per_weight[w][qid]["mrr@10"] for qid in ids if lang[qid] == language) / max(1, sum(1 for qid in ids if lang[qid] == language))
+        kind: {
+            w: sum(per[(*ship, w)][qid]["mrr@10"] for qid in ids if lang[qid] == kind) / max(1, sum(1 for qid in ids if lang[qid] == kind))
             for w in grid
         }
-        for language in kinds
+        for kind in kinds
     }
     return per_q, chosen, grid_mrr
+
+
+def slice_weight_curve(questions: Sequence[Question], engine: SearchEngine, slice_name: str, grid: Sequence[float] = WEIGHT_GRID) -> dict[float, float]:
+    """MRR@10 of one slice at every vector weight (shipped boost and expansion), to see
+    whether that slice would want another weight. Reference only: the slice of a query
+    is not known when it is asked, so weights are chosen per query kind."""
+    from .engine import EXPAND_QUERIES, PROVINCE_BOOST
+
+    qs = [q for q in questions if slice_name in q.slices]
+    table = FusionGrid(qs, engine, (EXPAND_QUERIES,))
+    return {w: sum(m["mrr@10"] for m in table.metrics(EXPAND_QUERIES, PROVINCE_BOOST, w).values()) / max(1, len(qs)) for w in grid}
 
 
 def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[str, dict[str, Any]]]:
@@ -213,6 +291,7 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
     from .keyword_index import TokenizerOptions
 
     shipped_tok, shipped_boost, shipped_restore = engine.tokenizer, engine.province_boost, engine.restore_queries
+    shipped_translate = engine.translate_queries
     variants = [
         ("syllables only", TokenizerOptions(codes=False, numbers=False, bigrams=False, words=False, code_weight=1)),
         ("+ codes, numbers", TokenizerOptions(bigrams=False, words=False, code_weight=1)),
@@ -238,7 +317,17 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
         engine.restore_queries = False
         rows.append(("vector, no diacritic restoration of queries", evaluate(questions, runner(engine, "vector"))))
         rows.append(("fusion, no diacritic restoration of queries", evaluate(questions, runner(engine, "hybrid"))))
+        engine.restore_queries = shipped_restore
+        # Query aids under the full cross-validation protocol (settings chosen per training fold).
+        cv = lambda **kw: summarise(questions, cross_validated_weight(questions, engine, **kw)[0])  # noqa: E731
+        rows.append(("fusion CV, boost fixed 0.5, no expansion (old protocol)", cv(boosts=(0.5,), expand_options=(False,))))
+        rows.append(("fusion CV, SKOS expansion of Vietnamese queries forced on", cv(expand_options=(True,))))
+        rows.append(("fusion CV, SKOS expansion forced off", cv(expand_options=(False,))))
+        engine.translate_queries = False
+        rows.append(("keyword, English queries not translated", evaluate(questions, runner(engine, "keyword"))))
+        rows.append(("fusion CV, English queries not translated", cv()))
     finally:
+        engine.translate_queries = shipped_translate
         engine.tokenizer, engine.province_boost, engine.restore_queries = shipped_tok, shipped_boost, shipped_restore
         engine._rebuild_keyword()
         engine._load_passages()

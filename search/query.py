@@ -7,9 +7,12 @@
   built for the OCR plan, ingest/repair); keyword search keeps the folded original.
 - The fusion weight depends on the kind of query ("vi", "vi-folded", "foreign"): the
   embedder is less reliable on restored text than on text typed with diacritics.
-- A query whose words are mostly not Vietnamese syllables (English, say) cannot be
-  matched by BM25 except on names and numbers, so the fusion leans on the multilingual
-  embedder for it (a separate weight, chosen by the same cross-validation).
+- A query whose words are mostly not Vietnamese syllables, or that holds English
+  function words ("which", "of", "for"), is read as English: BM25 gets a Vietnamese
+  rendering of its content words (search/bilingual.py: the ontology's bilingual SKOS
+  labels plus a domain glossary) instead of the English words, which would otherwise
+  fold into unrelated Vietnamese syllables ("to" = tổ). The embedder, multilingual,
+  reads the English as typed. The fusion weight for this kind is cross-validated too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from kehoach.ingest.vietnamese import fold, fold_lower
 
 _WORD = re.compile(r"[^\W\d_]+")
 VIETNAMESE_SHARE = 0.7  # share of words that must be Vietnamese syllables to call a query Vietnamese
+ENGLISH_FUNCTION_WORDS = 2  # this many English function words that are not Vietnamese syllables -> English
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class QueryInfo:
     had_diacritics: bool
     kind: str  # "vi" | "vi-folded" (Vietnamese typed without diacritics) | "foreign": selects the fusion weight
     vector_text: str  # what the embedder reads (restored when diacritics were missing)
+    keyword_text: str = ""  # what BM25 reads (a Vietnamese rendering for English queries)
 
 
 @lru_cache(maxsize=1)
@@ -70,11 +75,43 @@ def restore_diacritics(text: str) -> str:
         return text
 
 
-def analyse_query(text: str, restore: bool = True) -> QueryInfo:
+def english_words(text: str) -> int:
+    """English function words in the text that cannot be Vietnamese syllables
+    ("which", "of", "for"; not "to", "the", "an", which fold onto Vietnamese)."""
+    from .bilingual import ENGLISH_STOPWORDS
+
+    known = _folded_syllables()
+    return sum(1 for w in _WORD.findall(text) if w.lower() in ENGLISH_STOPWORDS and fold_lower(w) not in known)
+
+
+def detect_language(text: str) -> str:
+    """"vi" or "foreign": a script/stopword test, no model."""
+    if has_diacritics(text):
+        return "vi"
+    if vietnamese_share(text) < VIETNAMESE_SHARE or english_words(text) >= ENGLISH_FUNCTION_WORDS:
+        return "foreign"
+    return "vi"
+
+
+def analyse_query(text: str, restore: bool = True, translate: bool = True, expand: bool = False) -> QueryInfo:
     accented = has_diacritics(text)
-    language = "vi" if accented or vietnamese_share(text) >= VIETNAMESE_SHARE else "foreign"
+    language = detect_language(text)
     vector_text = text
+    keyword_text = text
     if restore and language == "vi" and not accented:
         vector_text = restore_diacritics(text)
+    if translate and language == "foreign":
+        keyword_text = translate_query(text)
+    elif expand and language == "vi":
+        from .bilingual import expand_vietnamese
+
+        keyword_text = expand_vietnamese(text)
     kind = "foreign" if language == "foreign" else ("vi" if accented else "vi-folded")
-    return QueryInfo(text=text, language=language, had_diacritics=accented, kind=kind, vector_text=vector_text)
+    return QueryInfo(text=text, language=language, had_diacritics=accented, kind=kind, vector_text=vector_text, keyword_text=keyword_text)
+
+
+@lru_cache(maxsize=2048)
+def translate_query(text: str) -> str:
+    from .bilingual import translate
+
+    return translate(text).text

@@ -189,3 +189,36 @@ def test_source_html_marks_overlapping_spans():
     assert "&lt;&gt;</mark>" in out
     # Spans outside the text are ignored rather than breaking the page.
     assert source_html("abc", [(2, 9, "tasks", "1")]) == "abc"
+
+
+def test_compare_serves_the_cli_comparison_with_spans(client, corpus_store):
+    from kehoach.compare.compare import compare_programmes, load_records
+    from kehoach.ingest.pipeline import extract_plan
+
+    body = client.get("/api/compare", params=[("programme", "208"), ("programme", "1520"), ("section", "targets")]).json()
+    assert body["kind"] == "programmes" and body["rows"]
+    direct = compare_programmes("208", "1520", load_records([CORPUS / f"{LAO_CAI}.txt", CORPUS / f"{LAI_CHAU}.txt"]), ("targets",))
+    assert len(body["rows"]) == len(direct["rows"])
+    originals = {pid: extract_plan(CORPUS / f"{pid}.txt").original_text for pid in (LAO_CAI, LAI_CHAU)}
+    checked = 0
+
+    def spans(node):
+        if isinstance(node, dict):
+            if {"plan", "start", "end", "quote"} <= node.keys():
+                yield node
+            for value in node.values():
+                yield from spans(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from spans(value)
+
+    for span in spans(body["rows"]):
+        assert originals[span["plan"]][span["start"] : span["end"]] == span["quote"]
+        checked += 1
+    assert checked >= len(body["rows"])
+
+
+def test_compare_errors(client):
+    assert client.get("/api/compare", params=[("section", "nonsense")]).status_code == 422
+    assert client.get("/api/compare", params=[("plan", LAO_CAI)]).status_code == 422
+    assert client.get("/api/compare", params=[("plan", LAO_CAI), ("plan", "no-such-plan")]).status_code == 404

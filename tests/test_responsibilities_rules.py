@@ -109,3 +109,121 @@ def test_heading_assigning_with_giao_and_lower_case_duty():
     assert [m.key for m in listed] == ["so-y-te"] and inline2 is not None
     listed, _, inline3 = heading_agencies("6. Đề nghị Hội Nông dân tỉnh và các tổ chức xã hội, nghề nghiệp", "Lai Châu")
     assert [m.key for m in listed] == ["hoi-nong-dan-tinh"] and inline3 is None
+
+
+# ---- generalisation patterns of a blind evaluation (own wording, other provinces) -----------
+
+from kehoach.ingest.layout import normalise_layout  # noqa: E402
+from kehoach.ingest.records import Header, PlanRecord  # noqa: E402
+from kehoach.ingest.responsibilities import extract_responsibilities  # noqa: E402
+
+
+def record_of(text: str, province: str = "Quảng Trị") -> PlanRecord:
+    n = normalise_layout(text)
+    return PlanRecord(id="t", source_path="<t>", sha256="", original_text=text, text=n.text, offsets=n.offsets,
+                      header=Header(province=province), references=[], segments=[])
+
+
+def roles_of(text: str, province: str = "Quảng Trị") -> set[tuple[str, str]]:
+    return {(r.agency_label, r.role) for r in extract_responsibilities(record_of(text, province))}
+
+
+PROSE_CASES = [
+    (  # a news report: the UBND assigns a standing body
+        "Quảng Trị: Triển khai Kế hoạch số 88/KH-UBND về học tập suốt đời\n"
+        "UBND tỉnh vừa ban hành Kế hoạch thực hiện Chương trình đến năm 2030. UBND tỉnh giao Sở Văn hóa, Thể thao "
+        "và Du lịch là cơ quan thường trực, chủ trì, phối hợp với Sở Thông tin và Truyền thông và các địa phương tổ "
+        "chức triển khai, định kỳ báo cáo kết quả.\n",
+        {("Sở Văn hóa, Thể thao và Du lịch", "lead"), ("Sở Thông tin và Truyền thông", "coordinate")},
+    ),
+    (
+        "Kế hoạch giao Sở Giáo dục và Đào tạo chủ trì lồng ghép nội dung học tập suốt đời vào hoạt động của nhà "
+        "trường; Sở Tài chính bố trí kinh phí theo quy định.\n",
+        {("Sở Giáo dục và Đào tạo", "lead"), ("Sở Tài chính", "lead")},
+    ),
+    (
+        "Đề nghị Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh phối hợp tuyên truyền, vận động "
+        "hội viên tham gia học tập suốt đời.\n",
+        {("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "request"), ("Các tổ chức chính trị - xã hội tỉnh", "request")},
+    ),
+    (
+        "Đài Phát thanh và Truyền hình tỉnh phối hợp với Sở Văn hóa, Thể thao và Du lịch xây dựng chuyên mục về "
+        "văn hóa đọc.\n",
+        {("Đài Phát thanh và Truyền hình tỉnh", "coordinate")},
+    ),
+    (  # reported facts and proposals assign nothing
+        "Theo Sở Văn hóa, Thể thao và Du lịch, năm 2022 Thư viện tỉnh đã phục vụ 95.000 lượt bạn đọc. Theo đề nghị "
+        "của Sở Nội vụ, UBND tỉnh đã phê duyệt đề án.\n",
+        set(),
+    ),
+    (
+        "Sở Tài chính có trách nhiệm cân đối, bố trí kinh phí. UBND các huyện, thị xã, thành phố chủ động xây dựng "
+        "kế hoạch của địa phương.\n",
+        {("Sở Tài chính", "lead"), ("Ủy ban nhân dân cấp huyện", "lead")},
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", PROSE_CASES)
+def test_responsibilities_in_prose(text, expected):
+    assert roles_of(text) == expected
+
+
+def test_agency_name_stops_at_a_verb():
+    duty = "Chủ trì, phối hợp với Văn phòng Sở thẩm định nội dung tài liệu"
+    assert [m.as_written for m in coordinators(duty, find_agencies(duty, "Quảng Trị"), "lead")] == ["Văn phòng Sở"]
+
+
+def test_long_agency_name_is_kept_whole():
+    text = "phối hợp với Trung tâm Công nghệ thông tin và Truyền thông tỉnh xây dựng thư viện số"
+    names = [m.as_written for m in find_agencies(text, "Quảng Trị")]
+    assert names == ["Trung tâm Công nghệ thông tin và Truyền thông tỉnh"]
+
+
+def test_reporting_deadline_belongs_to_the_reporting_agency():
+    text = (
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch\n"
+        "Chủ trì, phối hợp với Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 15/12 hằng năm.\n"
+    )
+    got = {(r.agency_label, r.role, r.deadline.value if r.deadline else None)
+           for r in extract_responsibilities(record_of(text))}
+    assert got == {("Sở Văn hóa, Thể thao và Du lịch", "lead", "--12-15"), ("Sở Nội vụ", "coordinate", None)}
+
+
+def test_time_column_gives_the_row_deadline():
+    text = (
+        "PHỤ LỤC\n"
+        "| TT | Nội dung nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian thực hiện |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Tổ chức Tuần lễ học tập suốt đời | Sở Giáo dục và Đào tạo | Sở Nội vụ | Quý IV hằng năm |\n"
+        "| 2 | Tuyên truyền trên báo, đài | Báo Quảng Trị | Sở Thông tin và Truyền thông | Thường xuyên |\n"
+        "| 3 | Báo cáo kết quả thực hiện | Sở Văn hóa, Thể thao và Du lịch | Sở Nội vụ | Trước 15/12 hằng năm |\n"
+    )
+    got = {(r.agency_label, r.role, r.deadline.text if r.deadline else None, r.period)
+           for r in extract_responsibilities(record_of(text))}
+    assert got == {
+        ("Sở Giáo dục và Đào tạo", "lead", "Quý IV hằng năm", "Quý IV hằng năm"),
+        ("Sở Nội vụ", "coordinate", "Quý IV hằng năm", "Quý IV hằng năm"),
+        ("Báo Quảng Trị", "lead", None, "Thường xuyên"),
+        ("Sở Thông tin và Truyền thông", "coordinate", None, "Thường xuyên"),
+        ("Sở Văn hóa, Thể thao và Du lịch", "lead", "Trước 15/12 hằng năm", "Trước 15/12 hằng năm"),
+        ("Sở Nội vụ", "coordinate", None, "Trước 15/12 hằng năm"),
+    }
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Quý III hằng năm", "Q3"),
+    ("quý II năm 2025", "2025-Q2"),
+    ("Trước 15/12 hằng năm", "--12-15"),
+])
+def test_time_cell_deadlines(text, value):
+    from kehoach.ingest.responsibilities import cell_deadline
+
+    assert cell_deadline(text).value == value
+
+
+def test_no_deadline_from_a_continuous_period():
+    from kehoach.ingest.responsibilities import cell_deadline
+
+    assert cell_deadline("Thường xuyên") is None and cell_deadline("2024 - 2025") is None
