@@ -25,7 +25,7 @@ from kehoach.graph.iris import fact_iri, plan_iri, province_iri
 from kehoach.ingest.events import Event, extract_events
 from kehoach.ingest.records import PlanRecord
 from kehoach.ingest.targets import Target, extract_targets
-from kehoach.ontology.namespaces import KH, QB, RDF, RDFS, SDMX_ATT, SDMX_DIM, SDMX_MEAS
+from kehoach.ontology.namespaces import DCT, KH, QB, RDF, RDFS, SDMX_ATT, SDMX_DIM, SDMX_MEAS, TIME
 
 # Units of ingest/quantities.py -> keys of the unit scheme (ontology/schemes.ttl).
 UNIT_KEYS = {
@@ -44,8 +44,11 @@ UNIT_KEYS = {
     "chuyên đề": "chuyen-de",
     "mô hình": "mo-hinh",
     "người": "nguoi",
+    "liên hoan": "lien-hoan",
+    "hội thi": "hoi-thi",
+    "hội diễn": "hoi-dien",
 }
-PERIOD_KEYS = {"by_year": "deadline", "annual": "annual"}
+PERIOD_KEYS = {"by_year": "deadline", "annual": "annual", "over_period": "period"}
 
 
 def unit_key(unit: str) -> str:
@@ -96,7 +99,26 @@ def target_triples(record: PlanRecord, target: Target, node: NamedNode) -> list[
         triples.append(Triple(node, KH.periodKind, b.concept("period-kind", pk)))
     if target.baseline is not None:
         triples.append(Triple(node, KH.baseline, b.decimal(target.baseline)))
+    triples += period_triples(node, getattr(target, "period_start", None), getattr(target, "period_end", None))
     triples += b.provenance(record.id, node, target.span)
+    return triples
+
+
+def period_triples(node: NamedNode, start: int | None, end: int | None) -> list[Triple]:
+    """"giai đoạn 2026 - 2030" as an OWL-Time interval: dct:temporal -> time:ProperInterval
+    with a beginning and an end instant, each a calendar year."""
+    if start is None and end is None:
+        return []
+    interval = NamedNode(node.value + "/period")
+    triples = [Triple(node, DCT.temporal, interval), Triple(interval, RDF.type, TIME.ProperInterval)]
+    for link, year, name in ((TIME.hasBeginning, start, "start"), (TIME.hasEnd, end, "end")):
+        if year is not None:
+            instant = NamedNode(f"{interval.value}/{name}")
+            triples += [
+                Triple(interval, link, instant),
+                Triple(instant, RDF.type, TIME.Instant),
+                Triple(instant, TIME.inXSDgYear, b.date_literal(str(year))),
+            ]
     return triples
 
 

@@ -33,6 +33,8 @@ class Concept:
 # Vowel-cluster wildcard used below: tolerant to OCR damage of one word's vowels.
 V = r"\S{0,3}"
 THU_VIEN = rf"th{V}\s*vi{V}n"
+# "bảo tàng" (OCR "bdo tang", "bảo tảng") but not "cán bộ trung tâm": a vowel after "b", no "r" in "tàng".
+BAO_TANG = r"b\S{1,3}o\s*t[^\sr]{0,3}ng"
 # "thư viện (công cộng) cấp huyện": the optional qualifier between the noun and the level
 THU_VIEN_Q = rf"{THU_VIEN}(?:\s+c{V}ng\s+c{V}ng)?"
 TRUNG_TAM_VAN_HOA = rf"trung\s+t{V}m\s+v\S{{0,4}}\s*h{V}a"
@@ -117,7 +119,7 @@ _INSTITUTIONS: list[Concept] = [
         "bao-tang-cap-tinh",
         "bảo tàng cấp tỉnh",
         ("bảo tàng tỉnh",),
-        rf"b{V}o\s*t{V}ng\s+(?:c{V}p\s+)?{TINH}",
+        rf"{BAO_TANG}\s+(?:c{V}p\s+)?{TINH}",
         "bao-tang",
         "provincial museum",
     ),
@@ -125,11 +127,11 @@ _INSTITUTIONS: list[Concept] = [
         "bao-tang-ngoai-cong-lap",
         "bảo tàng ngoài công lập",
         ("bảo tàng tư nhân",),
-        rf"b{V}o\s*t{V}ng\s+(?:ngo{V}i\s+c{V}ng\s+l{V}p|t{V}\s+nh{V}n)",
+        rf"{BAO_TANG}\s+(?:ngo{V}i\s+c{V}ng\s+l{V}p|t{V}\s+nh{V}n)",
         "bao-tang",
         "non-public museums",
     ),
-    Concept("bao-tang", "bảo tàng", ("hệ thống bảo tàng",), rf"b{V}o\s*t{V}ng", None, "museums"),
+    Concept("bao-tang", "bảo tàng", ("hệ thống bảo tàng",), rf"{BAO_TANG}", None, "museums"),
     Concept(
         "trung-tam-hoc-tap-cong-dong",
         "trung tâm học tập cộng đồng",

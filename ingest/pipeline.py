@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import NotAPlanError
@@ -68,16 +69,22 @@ def _repair_if_needed(text: str, offsets: list[int]):
     return apply_repair(text, offsets)
 
 
+PLAN_NUMBER = re.compile(r"\d+\s?/\s?KH-[A-ZĐ]")  # "251/KH-UBND": a plan's own or a cited plan's number
+
+
 def _require_plan(text: str, name: str) -> None:
-    """Refuse text that is not a plan: no "Kế hoạch" heading or mention, and none of the
-    programme's words. A clear refusal beats a graph full of nonsense."""
-    folded = fold(text[:20000]).lower()
-    says_plan = "ke hoach" in folded
-    about_programme = "hoc tap suot doi" in folded or "hoc tap" in folded
-    if not (says_plan and about_programme):
+    """Refuse text that is not a plan (or a report quoting one): it must name a plan — a
+    "KẾ HOẠCH" heading line, or a plan number like "156/KH-UBND" — and speak of lifelong
+    learning. A clear refusal beats a graph full of nonsense."""
+    head = text[:20000]
+    folded = fold(head).lower()
+    heading = any(fold(line).strip().upper().startswith("KE HOACH") for line in head.split("\n")[:40])
+    names_plan = heading or bool(PLAN_NUMBER.search(fold(head)))
+    about_programme = "hoc tap suot doi" in folded
+    if not (names_plan and about_programme):
         raise NotAPlanError(
             f"{name}: does not look like a Kế hoạch on lifelong learning "
-            "(no 'Kế hoạch' heading and no 'học tập suốt đời' programme text)"
+            "(no 'Kế hoạch' heading or plan number, or no 'học tập suốt đời' programme text)"
         )
 
 

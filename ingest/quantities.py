@@ -47,7 +47,7 @@ UNITS: dict[str, str] = {
 # OCR-tolerant spellings of the units (after folding): "lwot", "luot", "cudc".
 _UNIT_PATTERN = (
     r"(?P<unit>%|phan\s+tram|l\S{0,2}ot\b|ban\b(?!\s+(?:hanh|dia|do|than|chat|quyen|sac\b))"
-    r"|cu\S{0,2}c\b(?!\s+(?:van\s+dong|thi|song|hop))|lo\S?i\b|lan\b|lop\b|buoi\b|dot\b"
+    r"|cu\S{0,2}c\b(?!\s+(?:van\s+dong|thi|song|hop))|lo\S?i\b|lan\b(?!\s+l\S{0,2}ot\b)|lop\b|buoi\b|dot\b"
     r"|dau\s+sach|cau\s+lac\s+bo|chuyen\s+de\b|mo\s+hinh\b|hoat\s+dong\b|lien\s+hoan\b|hoi\s+(?:thi|dien)\b)"
 )
 
@@ -128,7 +128,8 @@ QUANTITY = re.compile(
 
 # What comes before a number written in words: "đạt một trăm phần trăm", "mỗi năm một lần".
 _WORD_CUE = re.compile(
-    r"(?:\b(?:dat|co|tu|tang|giam|len|khoang|gan|tren|hon|nam|chuc|la|it\s+nhat|toi\s+thieu|bao\s+dam|dam\s+bao|duoc|voi)|[:,(])\s*$"
+    r"(?:\b(?:dat|co|tu|tang|giam|len|khoang|gan|tren|hon|nam|chuc|la|it\s+nhat|toi\s+thieu|bao\s+dam|dam\s+bao|duoc|voi"
+    r"|don|thu\s+hut|phuc\s+vu|bo\s+sung|luan\s+chuyen|mo)|[:,(])\s*$"
 )
 
 _QUALIFIERS = {
@@ -190,6 +191,9 @@ def find_quantities(folded: str) -> list[Quantity]:
             continue
         if not m.group("lo")[:1].isdigit() and re.search(r"cac\s", m.group(0)):
             pos = m.start("lo") + 1
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", m.group("lo")) and re.search(r"n\S{0,2}m\s*$", folded[max(0, m.start("lo") - 6) : m.start("lo")]):
+            pos = m.end("lo")  # "năm 2030 lần lượt ...": a year, not a count
             continue
         pos = m.end()
         unit = unit_display(m.group("unit"))

@@ -7,7 +7,13 @@ Sources, read from the normalised text (lines as in tasks.plan_lines):
   the text after a colon on the heading line) are its duties;
 - closing paragraphs that assign reporting ("Các sở, ban, ngành ... và UBND các huyện ...
   báo cáo ... trước ngày 25/11 hằng năm", "Yêu cầu ...", "đề nghị ...");
-- appendix task tables: "Đơn vị thực hiện" = lead, "Đơn vị phối hợp" = coordinate.
+- appendix task tables (tab-separated or markdown rows): "Đơn vị thực hiện" = lead, "Đơn vị
+  phối hợp" = coordinate; the "Thời gian" column is the row's `period`, and its `deadline`
+  when it states one ("Trước 15/12 hằng năm", "Quý III hằng năm");
+- texts with no organisation part (news reports, short plans): assignments in running prose
+  ("UBND tỉnh giao Sở X là cơ quan thường trực, chủ trì ...", "Đề nghị Ủy ban MTTQ ...",
+  "X phối hợp với Y ...", "Sở Tài chính bố trí kinh phí"), see clause_assignments.
+A reporting deadline binds the agency that reports, not its coordinators.
 
 Roles, as small pure rules on folded text (so OCR text without tone marks works):
 - request: the heading (or clause) starts with "Đề nghị";
@@ -446,14 +452,17 @@ _OPENER = re.compile(r"^\W*(?:(?:theo\s+do|dong\s+thoi|ngoai\s+ra|ben\s+canh\s+d
 _ASSIGNER_VERB = re.compile(r"^\W*(?:vua\s+|da\s+|cung\s+)?(?:giao|yeu\s+cau|de\s+nghi|chi\s+dao|ban\s+hanh|phe\s+duyet|quyet\s+dinh|co\s+van\s+ban)\b")
 # What a body that opens a clause must go on with for the clause to assign it a duty (so that
 # "Thư viện tỉnh đã phục vụ 95.000 lượt" reports a fact and gives no role).
+_MODAL = re.compile(
+    r"^\W*(?:\([^)]{0,60}\)\s*)?(?:(?:can(?!\s+doi)|phai|se|co\s+trach\s+nhiem|chiu\s+trach\s+nhiem|tiep\s+tuc|chu\s+dong|kip\s+thoi)\b\s*,?\s*)*"
+)
 _DUTY_VERB = re.compile(
-    r"^\W*(?:(?:can|phai|se|co\s+trach\s+nhiem|chiu\s+trach\s+nhiem|tiep\s+tuc|chu\s+dong|kip\s+thoi)\s*,?\s*)*"
     r"(?:chu\s+tri|la\s+co\s+quan|la\s+don\s+vi|phoi\s+hop|tham\s+muu|bo\s+tri|huong\s+dan|to\s+chuc|trien\s+khai"
     r"|xay\s+dung|thuc\s+hien|chi\s+dao|tuyen\s+truyen|kiem\s+tra|theo\s+doi|don\s+doc|tong\s+hop|bao\s+cao"
     r"|can\s+doi|dam\s+bao|bao\s+dam|long\s+ghep|day\s+manh|nghien\s+cuu|cung\s+cap|phat\s+dong|ra\s+soat"
     r"|huy\s+dong|bien\s+soan|tang\s+cuong|quan\s+tam|dua\s+tin|xuat\s+ban|mo\s+|van\s+dong|nang\s+cao|de\s+xuat)\b"
 )
-_GIAO = re.compile(r"(?<![a-z])giao(?:\s+cho)?\s+")
+_GIAO = re.compile(r"(?<![a-z])(?:giao(?:\s+cho)?|y\S{0,2}u\s+c\S{0,2}u)\s+")
+_BASIS_OPENING = re.compile(r"^\W*c\S{1,2}n\s+c\S{1,3}\b[^,;]{0,80}?(?=\s(?:xay|to|trien|thuc|chu|bo|tham|huong|kiem|tuyen)\s)")
 _CLAUSE_SPLIT = re.compile(r"(?<=[;.!?])\s+|\n")
 
 
@@ -490,16 +499,25 @@ def clause_assignments(clause: str, province: str | None) -> list[tuple[AgencyMe
     opener = _OPENER.match(folded)
     subject = list_after(clause, opener.end() if opener else 0, mentions, max_gap_tokens=3)
     after_subject = folded[subject[-1].end :] if subject else ""
-    if subject and _DUTY_VERB.match(after_subject) and not _ASSIGNER_VERB.match(after_subject):
+    basis = _BASIS_OPENING.match(after_subject)  # "UBND các huyện căn cứ Kế hoạch này xây dựng ..."
+    if basis:
+        after_subject = after_subject[basis.end() :]
+    standing = re.match(r"^\W*\([^)]*(?:thuong\s+truc|dau\s+moi)[^)]*\)", after_subject)  # "(cơ quan thường trực)"
+    after_subject = after_subject[_MODAL.match(after_subject).end() :]
+    if subject and (_DUTY_VERB.match(after_subject) or standing) and not _ASSIGNER_VERB.match(after_subject):
         starts.insert(0, -1)
     for pos in starts:
         listed = subject if pos < 0 else list_after(clause, pos, mentions)
         if not listed:
             continue
-        rest = clause[listed[-1].end :]
-        role = "coordinate" if _COORDINATE_KEYWORD.match(fold_lower(rest).lstrip(" ,-–:")) else "lead"
+        base = listed[-1].end
+        rest = clause[base:]
+        opening = fold_lower(rest)
+        opening = opening[_MODAL.match(opening).end() :]
+        role = "coordinate" if _COORDINATE_KEYWORD.match(opening.lstrip(" ,-–:")) else "lead"
         leads += [(a, role) for a in listed]
-        out += [(a, "coordinate") for a in coordinators(rest, _rel(find_agencies(rest, province), 0), role)]
+        in_rest = [m for m in _rel(mentions, -base) if m.start >= 0]
+        out += [(a, "coordinate") for a in _rel(coordinators(rest, in_rest, role), base)]
     seen: set[str] = set()
     unique = []
     for a, role in leads + out:

@@ -7,17 +7,27 @@ Vietnamese, on text without tone marks and on OCR output):
    rows carrying percentages. OCR breaks a row's label across lines, so the row's subject is
    looked for in the row line, then in the lines between it and the previous row, then after.
 2. Prose, one paragraph (bullet) and one sentence at a time: every number with a unit
-   (ingest.quantities) is a candidate. Its year is the nearest year clause before it in the
-   sentence ("đến năm 2025" -> 2025; "hằng năm"/"mỗi năm" -> annual), which also handles
-   targets split across two year clauses ("Đến năm 2025 đạt 70% và đến năm 2030 đạt 100% ...").
+   (ingest.quantities) is a candidate, and so is "toàn bộ/tất cả" + an institution (100%).
+   Its year is read clause by clause (assign_years): a year clause of its own before it
+   ("Đến năm 2025 đạt 70% và đến năm 2030 đạt 100%"), else one closing its own phrase after it
+   ("60% ... vào năm 2025 và tối thiểu 80% vào năm 2030"; a sentence with no year before its
+   first number reads every deadline as trailing), else the nearest before it in the sentence;
+   "hằng năm"/"mỗi năm" -> annual; "giai đoạn 2026 - 2030" -> period_start/period_end (a
+   total over the period gets period "over_period" and its last year).
    Its subject is the institution type written right after a percentage ("70% thư viện cấp
    huyện"), else the one a chained percentage shares, else the nearest one before it in the
    clause, else the sentence's first, else the previous target's, else the section heading's.
    Its metric is the first metric phrase after the number in the sentence, else before it.
 3. "Respectively" sentences ("Đến năm 2030, đạt 100%, 90%, 60% ... các chỉ tiêu tương ứng")
    give their values, in order, to the list of subjects of the sentence they follow.
-4. Growth rates ("tăng bình quân 10%/năm", "10 - 15% mỗi năm") get the unit "%/năm";
-   frequencies ("02 năm 01 lần") the period "every N years"; "từ 60% lên 80%" a baseline.
+4. Growth rates ("tăng bình quân 10%/năm", "10 - 15% mỗi năm", "mỗi năm ... tăng 5%") get the
+   unit "%/năm" and the period "annual"; frequencies ("02 năm 01 lần") "every N years";
+   "từ 60% lên 80%" a baseline.
+5. What a text reports as reached ("Năm 2022, Thư viện tỉnh phục vụ 95.000 lượt", "hiện nay",
+   "đã", "tính đến") is a baseline: not a target, but the baseline of the next target of the
+   same unit in the paragraph.
+6. Tables with one row per metric take each row's own metric (and the table heading's
+   subject when a row names none).
 """
 
 from __future__ import annotations
@@ -162,7 +172,7 @@ _YEAR = re.compile(r"\bn\S{0,2}m\s+(20\d\d)\b(?!\s*[-–]\s*20\d\d)")
 _ANNUAL = re.compile(r"\b(?:h\S{0,2}ng|m\S{0,2})\s+n\S{0,2}m\b|trung\s+binh\s+m\S{0,2}\s+n\S{0,2}m")
 _DATE_BEFORE = re.compile(r"th\S{0,2}ng\s*\d{0,2}\s*$")
 _PER_YEAR_AFTER = re.compile(r"\s*(?:/\s*n\S{0,2}m\b|m\S{0,2}\s+n\S{0,2}m\b|h\S{0,2}ng\s+n\S{0,2}m\b|trong\s+n\S{0,2}m\b)")
-_PER_YEAR_NOUN_AFTER = re.compile(r"(?:\s*[a-z]+){0,3}\s*(?:/\s*|m\S{0,2}\s+)n\S{0,2}m\b")  # "bản sách/năm", "lớp năng khiếu mỗi năm"
+_PER_YEAR_NOUN_AFTER = re.compile(r"(?:\s*[a-z]+){0,4}\s*(?:/\s*|m\S{0,2}\s+)n\S{0,2}m\b")  # "bản sách/năm", "lớp năng khiếu mỗi năm"
 # A deadline written after the number: "... 100% thư viện ... vào năm 2030", "... đến năm 2025."
 _YEAR_AFTER = re.compile(r"\b(?:v\S{0,2}o|d\S{0,2}n|tr\S{0,2}c|trong)\s+n\S{0,2}m\s+(20\d\d)\b(?!\s*[-–]\s*20\d\d)")
 _EVERY_N_YEARS = re.compile(r"(\d{1,2}|hai|ba|bon|nam)\s+n\S{0,2}m\s*$")
@@ -229,6 +239,13 @@ def assign_years(low: str, cands: list["_Cand"]) -> None:
     clause. A period ("giai đoạn 2026 - 2030") is kept as the period of numbers without a
     deadline; a growth rate per year ("10%/năm") is an annual target."""
     claimed: set[int] = set()
+    if not cands:
+        return
+    sent = cands[0].sent
+    # Trailing style: no year before the first number, deadlines after the numbers ("đạt 80% vào
+    # năm 2025, đạt 100% vào năm 2030"): each number takes the first deadline after it.
+    trailing_style = not year_clauses(low, sent.start, cands[0].q.start) and any(
+        y.period == "by_year" for y in year_clauses(low, cands[-1].end, sent.end))
     for i, c in enumerate(cands):
         if c.period.startswith("every ") or c.period == "annual_fixed":
             continue
@@ -239,6 +256,10 @@ def assign_years(low: str, cands: list["_Cand"]) -> None:
         limit = semi if semi >= 0 else nxt
         own = [y for y in year_clauses(low, own_from, c.q.start) if y.start not in claimed]
         trailing = [y for y in year_clauses(low, c.end, limit) if y.period == "by_year" and closes_phrase(low, y, limit)]
+        if trailing_style:
+            clause_semi = low.find(";", c.end, c.sent.end)
+            after = [y for y in year_clauses(low, c.end, c.sent.end if clause_semi < 0 else clause_semi) if y.period == "by_year"]
+            own, trailing = [], after[:1]
         chosen: YearClause | None = None
         if own:
             chosen = own[-1]
@@ -253,10 +274,13 @@ def assign_years(low: str, cands: list["_Cand"]) -> None:
                 c.year, c.period = before
             else:
                 c.year, c.period = year_after(low, c.end, c.sent.end)
-        clause_end = low.find(";", c.q.start, c.sent.end)
-        rng = period_range(low, clause_start(low, c.sent.start, c.q.start), c.sent.end if clause_end < 0 else clause_end)
+        comma = low.find(",", c.end, limit)
+        # "giai đoạn 2026 - 2030" of this number's own phrase: before it, or after it up to a comma
+        rng = period_range(low, own_from, c.q.start) or period_range(low, c.q.start, comma if comma >= 0 else limit)
         if rng:
             c.period_start, c.period_end = rng
+        if c.unit == "%" and c.period == "annual" and _GROWTH_BEFORE.search(low, max(c.sent.start, c.q.start - 30), c.q.start):
+            c.unit = "%/năm"  # "mỗi năm ... tăng 5%": a yearly growth rate
         if c.unit == "%/năm" and c.period != "by_year":
             c.period = "annual"  # "tăng 10%/năm", "tăng 5% mỗi năm trong giai đoạn 2024 - 2026"
         elif c.period == "unknown" and c.per_year:
@@ -378,12 +402,13 @@ def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) ->
             i += 1
             continue
         metric = _table_metric(low, lines, i, rows)
+        table_subject = _row_subject(low, lines, list(range(i - 1, max(-1, i - 4), -1)))  # "Chỉ tiêu đối với thư viện cấp huyện"
         block = list(range(i, j))
         for n, r in enumerate(rows):
             prev_row = rows[n - 1] if n else i
             next_row = rows[n + 1] if n + 1 < len(rows) else j
             candidates = [r] + list(range(r - 1, prev_row, -1)) + list(range(r + 1, next_row))
-            subject = _row_subject(low, lines, candidates)
+            subject = _row_subject(low, lines, candidates) or table_subject
             row_metric = _row_metric(low, lines, candidates) or metric
             rs, re_ = lines[r]
             vals = percents(low[rs:re_])
@@ -536,6 +561,10 @@ def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, he
             c.subjects = _fallback_subject(low, c, mentions_all, cands[:n], heading_subject)
         if c.metric is None:
             c.metric = _metric_for(low, c, cands[:n])
+        if c.metric and c.metric[0] == "luot-phuc-vu-doc-gia" and (
+            c.unit == "%/năm" or (c.unit == "%" and _GROWTH_BEFORE.search(low, max(c.sent.start, c.q.start - 30), c.q.start))
+        ):
+            c.metric = ("tang-luot-nguoi-su-dung-thu-vien", c.metric[1], c.metric[2])  # readers grow by a rate
     out: list[Target] = []
     for c in cands:
         if not c.subjects and c.metric is None:
@@ -697,12 +726,24 @@ def _fallback_subject(low: str, c: _Cand, mentions_all: list[Mention], previous:
     return list(heading)
 
 
+# Metrics named by what is done (a verb), which a unit noun after the number must not override.
+_ACTION_METRICS = frozenset({"luan-chuyen-sach", "so-hoa-tai-lieu", "dao-tao-boi-duong", "trung-bay-chuyen-de",
+                             "lien-hoan-hoi-dien", "hoat-dong-giao-duc-trai-nghiem"})
+_GROWTH_BEFORE = re.compile(r"t\S{0,2}ng\s+(?:b\S{0,2}nh\s+qu\S{0,2}n\s+)?(?:kho\S{0,2}ng\s+|t\S{0,2}\s+)?$")
+
+
 def _metric_for(low: str, c: _Cand, previous: list[_Cand]) -> tuple[str, int, int] | None:
     s, e = c.sent.start, c.sent.end
     verb = find_metric(low, max(s, c.q.start - 40), c.q.start, last=True)
     if verb and re.fullmatch(r"\s*(?:\w+\s+){0,2}", low[verb[2] : c.q.start]):
         return verb  # the action written right before the number: "luân chuyển 20.000 bản sách"
     window = find_metric(low, c.q.unit_start, min(e, c.q.unit_end + 60))
+    if window and window[1] == c.q.unit_start:
+        # the unit noun itself suggests the metric ("bản sách" -> acquisition); an action named
+        # earlier in the clause says more ("luân chuyển sách tới 40 điểm, với 10.000 bản sách")
+        action = find_metric(low, clause_start(low, s, c.q.start), c.q.start, last=True)
+        if action and action[0] != window[0] and action[0] in _ACTION_METRICS:
+            return action
     if window:
         return window
     after = find_metric(low, c.q.unit_start, e)

@@ -221,8 +221,13 @@ def validate(store_dir: Path) -> None:
     if not quads:
         fail("the store is empty: run `kehoach ingest` first")
     conforms, report, violations = validate_graph(quads)
-    click.echo(report if not conforms else f"SHACL: conforms ({len(quads)} quads, {len(store.plan_ids())} plans, 0 violations)")
-    if not conforms:
+    warnings = report.count("Severity: sh:Warning")
+    if conforms:
+        click.echo(f"SHACL: conforms ({len(quads)} quads, {len(store.plan_ids())} plans, 0 violations, {warnings} warnings)")
+        if warnings:
+            click.echo(report)
+    else:
+        click.echo(report)
         click.echo(f"SHACL: {violations} violation(s)")
         sys.exit(1)
 

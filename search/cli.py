@@ -101,6 +101,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     from kehoach.corpus import __file__ as corpus_init
 
     from . import evaluate as ev
+    from .engine import FOREIGN_VECTOR_TEXT, PROVINCE_BOOST
     from .fusion import DEFAULT_WEIGHTS
 
     corpus_dir = corpus_dir or Path(corpus_init).parent
@@ -130,7 +131,10 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             "passages": len(engine),
             "model": engine.embedder.model_id,
             "shipped_weights": DEFAULT_WEIGHTS,
-            "cv_weights": chosen,
+            "shipped_province_boost": PROVINCE_BOOST,
+            "shipped_english_vector_text": FOREIGN_VECTOR_TEXT,
+            "cv_settings": chosen,
+            "settings_chosen_on_all_questions": ev.cross_validated_weight.full_data,
             "grid_mrr@10": {kind: {str(w): round(v, 4) for w, v in g.items()} for kind, g in grid.items()},
             "seconds": round(time.perf_counter() - t0, 1),
         }
@@ -153,6 +157,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     click.echo(ev.format_table({m: r for m, r in results.items()}))
     click.echo(f"shipped fusion weights (vector share per query kind): {DEFAULT_WEIGHTS}")
     click.echo(f"settings chosen per CV fold (on the other folds): {chosen}")
+    click.echo(f"settings the same procedure picks on all questions (what ships): {info['settings_chosen_on_all_questions']}")
     for kind, g in grid.items():
         click.echo(f"MRR@10 by weight, {kind} questions (reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in g.items()))
     if ablation_rows:

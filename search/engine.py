@@ -39,6 +39,7 @@ SEARCH_DIR = "search"
 CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
 PROVINCE_BOOST = 0.5  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
+FOREIGN_VECTOR_TEXT = "both"  # what the embedder reads for an English query: original | translated | both (cross-validated)
 EXPAND_QUERIES = False  # SKOS altLabel expansion of Vietnamese queries: measured, see `kehoach eval search --ablation`
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
@@ -97,6 +98,7 @@ class SearchEngine:
         self.weights = dict(DEFAULT_WEIGHTS, **(weights or {}))  # vector share per query kind
         self.restore_queries = True
         self.translate_queries = True  # English queries: Vietnamese keyword text (search/bilingual.py)
+        self.foreign_vector_text = FOREIGN_VECTOR_TEXT
         self.expand_queries = EXPAND_QUERIES  # Vietnamese queries: SKOS synonyms added to BM25 (measured)
         self.province_boost = PROVINCE_BOOST
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -405,6 +407,15 @@ class SearchEngine:
         weight = self.weights.get(c.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
         return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0)
 
+    def _vector_text(self, info) -> str:
+        """What the embedder reads: for an English query, as typed ("original"), its
+        Vietnamese keyword rendering ("translated") or both (FOREIGN_VECTOR_TEXT, measured)."""
+        if info.kind != "foreign" or self.foreign_vector_text == "original":
+            return info.vector_text
+        if self.foreign_vector_text == "translated":
+            return info.keyword_text
+        return f"{info.vector_text} ({info.keyword_text})"
+
     def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid") -> "Candidates":
         """Both methods' best passages for a query with their raw scores, before fusion
         (evaluation re-fuses these under many weights without searching again)."""
@@ -423,7 +434,7 @@ class SearchEngine:
                 out_kw = {pid: float(s[r]) for pid, r in zip(kw_rank, top)}
         vec_floor = None
         if mode in {"hybrid", "vector"}:
-            qv = self.query_vector(info.vector_text)
+            qv = self.query_vector(self._vector_text(info))
             allowed = self._ids[mask] if mask is not None else None
             ids, sims = self.vectors.search(qv, CANDIDATES, allowed)
             vec_rank = [int(i) for i in ids]

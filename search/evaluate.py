@@ -12,9 +12,13 @@ Metrics (all at the usual cut-offs, averaged over questions):
 - nDCG@10: graded gain (grade 2 = direct answer, 1 = partial), each gold item credited
   once, normalised by the ideal ordering of the gold grades.
 
-The fusion weight is chosen by k-fold cross-validation over questions: for each fold the
-weight maximising MRR@10 on the other folds is applied to the held-out fold, so the
-reported fusion figures are not tuned on the questions they are measured on.
+The fusion settings are chosen by k-fold cross-validation over questions: for each fold
+the settings maximising MRR@10 on the other folds — the vector weight per kind of query,
+the province boost, and the query aids (SKOS expansion of Vietnamese queries; what the
+embedder reads for English queries) — are applied to the held-out fold, so the
+reported fusion figures are not tuned on the questions they are measured on. Folds come
+from a hash of the question id, so adding questions does not reshuffle the others.
+Candidates are searched once per query aid and re-fused for every setting (FusionGrid).
 """
 
 from __future__ import annotations
@@ -155,7 +159,15 @@ def summarise(questions: Sequence[Question], per_q: dict[str, dict[str, float]])
 
 
 BOOST_GRID = (0.0, 0.15, 0.25, 0.5, 1.0)
-EXPAND_OPTIONS = (False, True)
+# Query aids chosen by cross-validation, each only for the kinds of query it changes:
+# name -> (engine attributes, kinds of query it applies to).
+QUERY_AIDS: dict[str, tuple[dict[str, Any], frozenset[str]]] = {
+    "none": ({}, frozenset({"vi", "vi-folded", "foreign"})),
+    "skos-expansion": ({"expand_queries": True}, frozenset({"vi", "vi-folded"})),
+    "en-vector-translated": ({"foreign_vector_text": "translated"}, frozenset({"foreign"})),
+    "en-vector-both": ({"foreign_vector_text": "both"}, frozenset({"foreign"})),
+}
+BASE_AIDS = {"expand_queries": False, "foreign_vector_text": "original"}
 
 
 def fold_of(question_id: str, folds: int) -> int:
@@ -168,20 +180,25 @@ class FusionGrid:
     """Every question's candidates, searched once per query-aid setting, re-fused under
     every (province boost, vector weight): fusion is cheap, searching is not."""
 
-    def __init__(self, questions: Sequence[Question], engine: SearchEngine, expand_options: Sequence[bool] = EXPAND_OPTIONS):
+    def __init__(self, questions: Sequence[Question], engine: SearchEngine, aids: Sequence[str] = ("none",)):
         from .engine import fuse
+        from .query import analyse_query
 
         self._fuse = fuse
         self.engine = engine
         self.questions = list(questions)
-        self.candidates: dict[bool, dict[str, Any]] = {}
-        shipped = engine.expand_queries
+        self.kind = {q.id: analyse_query(q.question).kind for q in self.questions}
+        self.candidates: dict[str, dict[str, Any]] = {}
+        shipped = {k: getattr(engine, k) for k in BASE_AIDS}
         try:
-            for expand in expand_options:
-                engine.expand_queries = expand
-                self.candidates[expand] = {q.id: engine.candidates(q.question) for q in self.questions}
+            for aid in aids:
+                settings, kinds = QUERY_AIDS[aid]
+                for k, v in {**BASE_AIDS, **settings}.items():
+                    setattr(engine, k, v)
+                self.candidates[aid] = {q.id: engine.candidates(q.question) for q in self.questions if self.kind[q.id] in kinds}
         finally:
-            engine.expand_queries = shipped
+            for k, v in shipped.items():
+                setattr(engine, k, v)
         self._where: dict[int, tuple[str, int, int]] = {}
 
     def _locate(self, pid: int) -> tuple[str, int, int]:
@@ -190,13 +207,52 @@ class FusionGrid:
             self._where[pid] = (p.plan, p.span.start, p.span.end)
         return self._where[pid]
 
-    def metrics(self, expand: bool, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted") -> dict[str, dict[str, float]]:
+    def metrics(self, aid: str, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted") -> dict[str, dict[str, float]]:
+        """Per-question metrics (questions the aid applies to) under one setting."""
         out = {}
-        for q in self.questions:
-            scored = self._fuse(self.candidates[expand][q.id], mode, fusion, weight, boost)
+        gold = {q.id: q.gold for q in self.questions}
+        for qid, cands in self.candidates[aid].items():
+            scored = self._fuse(cands, mode, fusion, weight, boost)
             top = sorted(scored.items(), key=lambda kv: -kv[1][0])[:10]
-            out[q.id] = score_ranking([self._locate(pid) for pid, _ in top], q.gold)
+            out[qid] = score_ranking([self._locate(pid) for pid, _ in top], gold[qid])
         return out
+
+
+def choose_settings(
+    per: dict[tuple[str, float, float], dict[str, dict[str, float]]],
+    train: Sequence[str],
+    kind_of: dict[str, str],
+    aids: Sequence[str],
+    boosts: Sequence[float],
+    grid: Sequence[float],
+    shipped_boost: float,
+) -> dict[str, Any]:
+    """The province boost, and per kind of query the query aid and vector weight, that
+    maximise MRR@10 (then nDCG@10) summed over the training questions. Ties go to no
+    aid, then to the weight nearest 0.5 and the boost nearest the shipped one."""
+
+    def total(aid: str, b: float, w: float, qids: list[str]) -> tuple[float, float]:
+        rows = [per[(aid, b, w)][q] for q in qids]
+        return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
+
+    kinds = sorted({kind_of[q] for q in train})
+    best: tuple[Any, ...] | None = None
+    for b in boosts:
+        picked: dict[str, tuple[str, float]] = {}
+        score = [0.0, 0.0]
+        for kind in kinds:
+            qids = [q for q in train if kind_of[q] == kind]
+            options = [(aid, w) for aid in aids if kind in QUERY_AIDS[aid][1] for w in grid]
+            aid, w = max(options, key=lambda o: (total(o[0], b, o[1], qids), o[0] == "none", -abs(o[1] - 0.5)))
+            picked[kind] = (aid, w)
+            t = total(aid, b, w, qids)
+            score[0] += t[0]
+            score[1] += t[1]
+        key = (round(score[0], 9), round(score[1], 9), -abs(b - shipped_boost))
+        if best is None or key > best[0]:
+            best = (key, b, picked)
+    _, b, picked = best
+    return {"boost": b, "weights": {k: w for k, (_, w) in picked.items()}, "aids": {k: a for k, (a, _) in picked.items()}}
 
 
 def cross_validated_weight(
@@ -206,64 +262,38 @@ def cross_validated_weight(
     seed: int = 13,
     grid: Sequence[float] = WEIGHT_GRID,
     boosts: Sequence[float] = BOOST_GRID,
-    expand_options: Sequence[bool] = EXPAND_OPTIONS,
+    aids: Sequence[str] = tuple(QUERY_AIDS),
 ) -> tuple[dict[str, dict[str, float]], list[dict[str, Any]], dict[str, dict[float, float]]]:
-    """Per-question metrics of the fusion where each fold uses the settings that
-    maximised MRR@10 (then nDCG@10) on the other folds.
-
-    Chosen inside each training fold, never on the held-out one: one vector weight per
-    kind of query (Vietnamese, Vietnamese without diacritics, another language; see
-    search/query.py), the province boost, and whether Vietnamese queries are expanded
-    with SKOS synonyms. Returns (per-question metrics, settings chosen per fold, MRR@10
-    of every grid weight per query kind on all questions at the shipped boost and
-    expansion — for the report only). `seed` is kept for compatibility: folds come
-    from a hash of the question id.
+    """Per-question metrics of the fusion where each fold uses the settings chosen on the
+    other folds (`choose_settings`: province boost; per kind of query — Vietnamese,
+    Vietnamese without diacritics, English; see search/query.py — the vector weight and
+    the query aid), never on the held-out fold. Returns (per-question metrics, settings
+    chosen per fold, MRR@10 of every grid weight per kind on all questions without aids
+    at the shipped boost — for the report only). `seed` is kept for compatibility:
+    folds come from a hash of the question id.
     """
-    from .engine import EXPAND_QUERIES, PROVINCE_BOOST
-    from .query import analyse_query
+    from .engine import PROVINCE_BOOST
 
-    lang = {q.id: analyse_query(q.question).kind for q in questions}
-    kinds = sorted(set(lang.values()))
-    table = FusionGrid(questions, engine, expand_options)
-    per: dict[tuple[bool, float, float], dict[str, dict[str, float]]] = {
-        (e, b, w): table.metrics(e, b, w) for e in expand_options for b in boosts for w in grid
-    }
+    table = FusionGrid(questions, engine, aids)
+    kind_of = table.kind
+    per = {(a, b, w): table.metrics(a, b, w) for a in aids for b in boosts for w in grid}
     ids = [q.id for q in questions]
     fold = {qid: fold_of(qid, folds) for qid in ids}
     per_q: dict[str, dict[str, float]] = {}
     chosen: list[dict[str, Any]] = []
-
-    def total(rows: Iterable[dict[str, float]]) -> tuple[float, float]:
-        rows = list(rows)
-        return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
-
     for f in range(folds):
-        best: tuple[Any, ...] | None = None
-        for e in expand_options:
-            for b in boosts:
-                weights: dict[str, float] = {}
-                score = [0.0, 0.0]
-                for kind in kinds:
-                    train = [qid for qid in ids if fold[qid] != f and lang[qid] == kind]
-                    w = max(grid, key=lambda w: (total(per[(e, b, w)][qid] for qid in train), -abs(w - 0.5)))
-                    weights[kind] = w
-                    t = total(per[(e, b, w)][qid] for qid in train)
-                    score[0] += t[0]
-                    score[1] += t[1]
-                key = (round(score[0], 9), round(score[1], 9), e == EXPAND_QUERIES, -abs(b - PROVINCE_BOOST))
-                if best is None or key > best[0]:
-                    best = (key, e, b, weights)
-        _, e, b, weights = best
-        chosen.append({"expand": e, "boost": b, "weights": weights})
+        train = [qid for qid in ids if fold[qid] != f]
+        picked = choose_settings(per, train, kind_of, aids, boosts, grid, PROVINCE_BOOST)
+        chosen.append(picked)
         for qid in ids:
             if fold[qid] == f:
-                per_q[qid] = per[(e, b, weights[lang[qid]])][qid]
-    ship = (EXPAND_QUERIES if EXPAND_QUERIES in expand_options else expand_options[0], PROVINCE_BOOST if PROVINCE_BOOST in boosts else boosts[0])
+                kind = kind_of[qid]
+                per_q[qid] = per[(picked["aids"].get(kind, "none"), picked["boost"], picked["weights"].get(kind, 0.5))][qid]
+    cross_validated_weight.full_data = choose_settings(per, ids, kind_of, aids, boosts, grid, PROVINCE_BOOST)  # what ships
+    b0 = PROVINCE_BOOST if PROVINCE_BOOST in boosts else boosts[0]
+    kinds = sorted(set(kind_of.values()))
     grid_mrr = {
-        kind: {
-            w: sum(per[(*ship, w)][qid]["mrr@10"] for qid in ids if lang[qid] == kind) / max(1, sum(1 for qid in ids if lang[qid] == kind))
-            for w in grid
-        }
+        kind: {w: sum(per[("none", b0, w)][q]["mrr@10"] for q in ids if kind_of[q] == kind) / max(1, sum(1 for q in ids if kind_of[q] == kind)) for w in grid}
         for kind in kinds
     }
     return per_q, chosen, grid_mrr
@@ -273,11 +303,9 @@ def slice_weight_curve(questions: Sequence[Question], engine: SearchEngine, slic
     """MRR@10 of one slice at every vector weight (shipped boost and expansion), to see
     whether that slice would want another weight. Reference only: the slice of a query
     is not known when it is asked, so weights are chosen per query kind."""
-    from .engine import EXPAND_QUERIES, PROVINCE_BOOST
-
     qs = [q for q in questions if slice_name in q.slices]
-    table = FusionGrid(qs, engine, (EXPAND_QUERIES,))
-    return {w: sum(m["mrr@10"] for m in table.metrics(EXPAND_QUERIES, PROVINCE_BOOST, w).values()) / max(1, len(qs)) for w in grid}
+    table = FusionGrid(qs, engine)
+    return {w: sum(m["mrr@10"] for m in table.metrics("none", engine.province_boost, w).values()) / max(1, len(qs)) for w in grid}
 
 
 def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[str, dict[str, Any]]]:
@@ -320,12 +348,13 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
         engine.restore_queries = shipped_restore
         # Query aids under the full cross-validation protocol (settings chosen per training fold).
         cv = lambda **kw: summarise(questions, cross_validated_weight(questions, engine, **kw)[0])  # noqa: E731
-        rows.append(("fusion CV, boost fixed 0.5, no expansion (old protocol)", cv(boosts=(0.5,), expand_options=(False,))))
-        rows.append(("fusion CV, SKOS expansion of Vietnamese queries forced on", cv(expand_options=(True,))))
-        rows.append(("fusion CV, SKOS expansion forced off", cv(expand_options=(False,))))
+        rows.append(("fusion CV, boost fixed 0.5, no query aids (old protocol)", cv(boosts=(0.5,), aids=("none",))))
+        rows.append(("fusion CV, no query aids", cv(aids=("none",))))
+        rows.append(("fusion CV, only aid: SKOS expansion of Vietnamese queries", cv(aids=("none", "skos-expansion"))))
+        rows.append(("fusion CV, only aid: English embedded with its translation", cv(aids=("none", "en-vector-both"))))
         engine.translate_queries = False
         rows.append(("keyword, English queries not translated", evaluate(questions, runner(engine, "keyword"))))
-        rows.append(("fusion CV, English queries not translated", cv()))
+        rows.append(("fusion CV, English not translated, boost 0.5, no aids (before)", cv(boosts=(0.5,), aids=("none",))))
     finally:
         engine.translate_queries = shipped_translate
         engine.tokenizer, engine.province_boost, engine.restore_queries = shipped_tok, shipped_boost, shipped_restore

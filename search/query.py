@@ -26,6 +26,7 @@ from kehoach.ingest.vietnamese import fold, fold_lower
 _WORD = re.compile(r"[^\W\d_]+")
 VIETNAMESE_SHARE = 0.7  # share of words that must be Vietnamese syllables to call a query Vietnamese
 ENGLISH_FUNCTION_WORDS = 2  # this many English function words that are not Vietnamese syllables -> English
+ACCENTED_FOREIGN_SHARE = 0.5  # a query with diacritics is English only if under half its words are syllables
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,16 @@ def english_words(text: str) -> int:
 
 
 def detect_language(text: str) -> str:
-    """"vi" or "foreign": a script/stopword test, no model."""
+    """"vi" or "foreign": a script/stopword test, no model. Diacritics alone do not make
+    a query Vietnamese ("Which libraries in Lào Cai offer free internet?")."""
+    from .bilingual import ENGLISH_STOPWORDS
+
     if has_diacritics(text):
-        return "vi"
+        # cheap pre-test first: most Vietnamese queries hold no English function word
+        if not any(w.lower() in ENGLISH_STOPWORDS for w in _WORD.findall(text)):
+            return "vi"
+        english = english_words(text) >= 1 and vietnamese_share(text) < ACCENTED_FOREIGN_SHARE
+        return "foreign" if english else "vi"
     if vietnamese_share(text) < VIETNAMESE_SHARE or english_words(text) >= ENGLISH_FUNCTION_WORDS:
         return "foreign"
     return "vi"

@@ -103,3 +103,21 @@ def test_text_that_is_not_a_plan(tmp_path):
     p.write_text("Cách nấu phở bò\n\nNguyên liệu: xương bò, bánh phở, hành, gừng.\nBước 1: ninh xương.", "utf-8")
     with pytest.raises(NotAPlanError, match="does not look like"):
         extract_plan(p)
+
+
+def test_a_report_that_only_mentions_plans_is_not_a_plan(tmp_path):
+    p = tmp_path / "score.txt"
+    p.write_text("Kết quả đánh giá: kế hoạch học tập suốt đời được chấm điểm.\nP 0.9 R 0.8\n", "utf-8")
+    with pytest.raises(NotAPlanError):
+        extract_plan(p)
+
+
+def test_a_news_report_quoting_a_plan_number_is_accepted(tmp_path):
+    p = tmp_path / "news.txt"
+    p.write_text(
+        "Bắc Kạn đẩy mạnh học tập suốt đời trong thư viện\n\nUBND tỉnh vừa ban hành Kế hoạch số 156/KH-UBND "
+        "triển khai Chương trình, phấn đấu đến năm 2025 có 70% thư viện cấp huyện phục vụ học tập suốt đời.",
+        "utf-8",
+    )
+    record = extract_plan(p)
+    assert record.header.province == "Bắc Kạn"

@@ -166,9 +166,19 @@ def test_a_date_typed_against_its_precision_is_a_violation():
     assert not conforms and "precision" in report
 
 
-def test_a_plan_without_title_or_province_is_a_violation():
+def test_a_plan_without_province_is_a_violation_without_title_a_warning():
     quads = [q for q in record_to_quads(hand_record()) if q.predicate not in (ELI.title, DCT.spatial)]
-    assert validate_graph(quads)[2] == 2
+    conforms, report, violations = validate_graph(quads)
+    assert violations == 1 and "exactly one province" in report
+    assert "no plan title was found" in report  # reported, as a warning
+    no_title = [q for q in record_to_quads(hand_record()) if q.predicate != ELI.title]
+    conforms, report, violations = validate_graph(no_title)
+    assert conforms and violations == 0 and "no plan title was found" in report
+
+
+def test_two_titles_are_a_violation():
+    extra = ox.Quad(plan_iri("test-plan"), ELI.title, ox.Literal("Tên thứ hai", language="vi"), record_to_quads(hand_record())[0].graph_name)
+    assert validate_graph(record_to_quads(hand_record()) + [extra])[2] == 1
 
 
 def test_a_fact_without_span_is_a_violation():

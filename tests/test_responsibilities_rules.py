@@ -151,6 +151,26 @@ PROSE_CASES = [
         "văn hóa đọc.\n",
         {("Đài Phát thanh và Truyền hình tỉnh", "coordinate")},
     ),
+    (
+        "Để triển khai Kế hoạch, UBND tỉnh yêu cầu Sở Văn hóa, Thể thao và Du lịch chủ trì tổ chức thực hiện; Sở Giáo "
+        "dục và Đào tạo, Sở Thông tin và Truyền thông phối hợp triển khai các nhiệm vụ liên quan.\n",
+        {("Sở Văn hóa, Thể thao và Du lịch", "lead"), ("Sở Giáo dục và Đào tạo", "coordinate"),
+         ("Sở Thông tin và Truyền thông", "coordinate")},
+    ),
+    (  # "Hội" after "Tỉnh đoàn" is the next body, not the end of "Hồ Chí Minh"
+        "Tỉnh đoàn, Hội Liên hiệp Phụ nữ tỉnh phối hợp tuyên truyền đến đoàn viên, hội viên.\n",
+        {("Tỉnh đoàn", "coordinate"), ("Hội Liên hiệp Phụ nữ tỉnh", "coordinate")},
+    ),
+    (
+        "UBND các huyện, thị xã, thành phố căn cứ Kế hoạch này xây dựng kế hoạch của địa phương, báo cáo UBND tỉnh "
+        "trước ngày 30/11 hằng năm.\n",
+        {("Ủy ban nhân dân cấp huyện", "lead")},
+    ),
+    (  # a standing body named in brackets; "X sẽ phối hợp với Y": X coordinates, Y is not listed
+        "Sở Văn hóa, Thể thao và Du lịch (cơ quan thường trực) chủ trì, hướng dẫn các địa phương triển khai Kế hoạch. "
+        "Theo đó, Sở Giáo dục và Đào tạo sẽ phối hợp với Thư viện tỉnh tổ chức Ngày hội đọc sách cho học sinh.\n",
+        {("Sở Văn hóa, Thể thao và Du lịch", "lead"), ("Sở Giáo dục và Đào tạo", "coordinate")},
+    ),
     (  # reported facts and proposals assign nothing
         "Theo Sở Văn hóa, Thể thao và Du lịch, năm 2022 Thư viện tỉnh đã phục vụ 95.000 lượt bạn đọc. Theo đề nghị "
         "của Sở Nội vụ, UBND tỉnh đã phê duyệt đề án.\n",
@@ -227,3 +247,12 @@ def test_no_deadline_from_a_continuous_period():
     from kehoach.ingest.responsibilities import cell_deadline
 
     assert cell_deadline("Thường xuyên") is None and cell_deadline("2024 - 2025") is None
+
+
+def test_prose_agencies_are_quoted_where_they_stand():
+    text = ("Ủy ban nhân dân tỉnh giao Sở Nội vụ chủ trì, phối hợp với Văn phòng Sở thẩm định tài liệu; giao Sở Tài "
+            "chính tham mưu bố trí kinh phí.\n")
+    got = [(r.agency, r.role) for r in extract_responsibilities(record_of(text))]
+    assert got == [("Sở Nội vụ", "lead"), ("Văn phòng Sở", "coordinate"), ("Sở Tài chính", "lead")]
+    for r in extract_responsibilities(record_of(text)):
+        assert text[r.agency_span.start : r.agency_span.end] == r.agency_span.quote

@@ -48,6 +48,8 @@ def test_language_detection():
     assert detect_language("Which province funds commune libraries?") == "foreign"
     assert detect_language("museum education programmes for students") == "foreign"
     assert detect_language("thư viện xã") == "vi"
+    assert detect_language("Which libraries in Lào Cai offer free internet?") == "foreign"
+    assert detect_language("Sở Văn hóa và Thể thao chủ trì, phối hợp với các sở") == "vi"
     # Vietnamese typed without diacritics, with syllables that are also English words
     assert detect_language("to chuc hoat dong hoc tap suot doi o thu vien") == "vi"
     assert detect_language("ninh binh ke hoach 141/KH-UBND chuyen doi so nganh thu vien") == "vi"

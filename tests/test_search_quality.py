@@ -56,3 +56,19 @@ def test_ocr_plan_is_found_with_and_without_diacritics(two_plan_engine):
     b = two_plan_engine.search("hop tac voi thu vien dan toc huyen ha khau trung quoc", k=1)[0]
     assert a.plan == b.plan == "lao-cai-2023-251-kh-ubnd"
     assert a.iri == b.iri and "Ha" in a.span["quote"]
+
+
+def test_english_questions_gain_from_translation(two_plan_engine, questions):
+    """English questions: BM25 over the Vietnamese rendering (search/bilingual.py) finds
+    what BM25 over the English words cannot."""
+    english = [q for q in questions if "english" in q.slices]
+    assert len(english) >= 5
+    with_translation = evaluate(english, runner(two_plan_engine, "keyword"))["overall"]["mrr@10"]
+    two_plan_engine.translate_queries = False
+    try:
+        without = evaluate(english, runner(two_plan_engine, "keyword"))["overall"]["mrr@10"]
+    finally:
+        two_plan_engine.translate_queries = True
+    assert with_translation >= without + 0.3
+    fusion = evaluate(english, runner(two_plan_engine, "hybrid"))["overall"]
+    assert fusion["hit@5"] >= 0.8

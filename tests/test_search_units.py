@@ -91,3 +91,38 @@ def test_gold_matching_and_metrics():
     assert 0 < m["ndcg@10"] < 1
     miss = score_ranking([("p", 0, 50)], gold)
     assert miss == {"mrr@10": 0.0, "hit@5": 0.0, "recall@5": 0.0, "ndcg@10": 0.0}
+
+
+def test_saved_bm25_scores_equal_bm25s(tmp_path):
+    """The light reader used at query time gives bm25s's own scores."""
+    import bm25s
+
+    from kehoach.search.keyword_index import KeywordIndex
+
+    texts = ["Thư viện cấp xã có dịch vụ học tập suốt đời", "Bảo tàng tỉnh tổ chức trưng bày chuyên đề", "thư viện tỉnh bổ sung 3.000 bản sách", "Sở Tài chính bố trí kinh phí"]
+    index = KeywordIndex()
+    index.build([10, 11, 12, 13], [tokenize(t) for t in texts])
+    index.save(tmp_path)
+    loaded = KeywordIndex.load(tmp_path)
+    reference = bm25s.BM25.load(str(tmp_path / "bm25"))
+    for query in ("thư viện xã", "thu vien tinh 3.000 ban sach", "kinh phí Sở Tài chính thư viện thư viện"):
+        tokens = [t for t in query_tokens(query) if t in reference.vocab_dict]
+        assert np.allclose(loaded.scores(query), reference.get_scores(tokens))
+    assert loaded.scores("zzz qqq").max() == 0
+
+
+def test_settings_are_chosen_on_training_questions_only():
+    from kehoach.search.evaluate import choose_settings, fold_of
+
+    m = lambda v: {"mrr@10": v, "ndcg@10": v, "hit@5": v, "recall@5": v}  # noqa: E731
+    kind_of = {"a": "vi", "b": "vi", "c": "foreign"}
+    per = {}
+    for b in (0.0, 0.5):
+        for w in (0.2, 0.8):
+            per[("none", b, w)] = {"a": m(1.0 if w == 0.2 else 0.0), "b": m(0.0 if w == 0.2 else 1.0), "c": m(1.0 if (w == 0.8 and b == 0.5) else 0.5)}
+    # trained on "a" (and "c") only, the weight "a" prefers is chosen, whatever "b" wants
+    picked = choose_settings(per, ["a", "c"], kind_of, ["none"], (0.0, 0.5), (0.2, 0.8), shipped_boost=0.5)
+    assert picked["weights"] == {"vi": 0.2, "foreign": 0.8} and picked["boost"] == 0.5
+    picked = choose_settings(per, ["b"], kind_of, ["none"], (0.0, 0.5), (0.2, 0.8), shipped_boost=0.5)
+    assert picked["weights"] == {"vi": 0.8}
+    assert fold_of("q001", 5) == fold_of("q001", 5) and {fold_of(f"q{i:03d}", 5) for i in range(50)} == set(range(5))

@@ -45,6 +45,12 @@ def test_parse_number_words(words, value):
         ("tối thiểu 500 bản sách", [(500, None, "bản", "at_least")]),
         ("đạt một trăm phần trăm", [(100, None, "%", None)]),
         ("đạt năm mươi phần trăm", [(50, None, "%", None)]),
+        ("Bảo tàng tỉnh đón ba mươi nghìn lượt khách", [(30000, None, "lượt", None)]),
+        ("phục vụ hai trăm nghìn lượt bạn đọc", [(200000, None, "lượt", None)]),
+        ("mở năm lớp năng khiếu", [(5, None, "lớp", None)]),
+        ("lần lượt 150.000 và 40.000 lượt khách", [(150000, None, "lượt", None), (40000, None, "lượt", None)]),
+        ("đến năm 2030 lần lượt là 100%", [(100, None, "%", None)]),
+        ("một nửa số thư viện", [(50, None, "%", None)]),
         ("mỗi năm một lần", [(1, None, "lần", None)]),
         ("trưng bày các chuyên đề", []),  # "bày" is not "bảy" (seven)
         ("quảng bá các loại hình", []),
@@ -300,6 +306,57 @@ GENERALISATION = [
         "Hằng năm, mỗi trung tâm văn hóa, thể thao cấp huyện tổ chức ít nhất một liên hoan.",
         [("trung-tam-van-hoa-cap-huyen", "lien-hoan-hoi-dien", 1, None, "liên hoan", None, "annual")],
     ),
+    (
+        "Mỗi năm, Thư viện tỉnh tổ chức luân chuyển sách tới 40 điểm, với tối thiểu 10.000 bản sách; bổ sung 5.000 bản sách mới.",
+        [
+            ("thu-vien-cap-tinh", "luan-chuyen-sach", 10000, None, "bản", None, "annual"),
+            ("thu-vien-cap-tinh", "bo-sung-sach", 5000, None, "bản", None, "annual"),
+        ],
+    ),
+    (  # "cán bộ trung tâm" is not "bảo tàng"; "mỗi năm" four words after the unit still makes it yearly
+        "Tổ chức 02 lớp tập huấn nghiệp vụ mỗi năm cho cán bộ trung tâm văn hóa, thể thao cấp huyện.",
+        [("trung-tam-van-hoa-cap-huyen", "dao-tao-boi-duong", 2, None, "lớp", None, "annual")],
+    ),
+    (
+        "Trong giai đoạn 2023 - 2025, mỗi năm số lượt bạn đọc đến thư viện tăng 5%.",
+        [("thu-vien", "tang-luot-nguoi-su-dung-thu-vien", 5, None, "%/năm", None, "annual")],
+    ),
+    (
+        "Đến năm 2025, 90% thôn, bản có nhà văn hóa đạt chuẩn; 70% nhà văn hóa thôn có câu lạc bộ văn nghệ.",
+        [
+            ("nha-van-hoa-thon", "dat-chuan", 90, None, "%", 2025, "by_year"),
+            ("nha-van-hoa-thon", "lop-nang-khieu-cau-lac-bo", 70, None, "%", 2025, "by_year"),
+        ],
+    ),
+    (
+        "Bảo tàng tỉnh phấn đấu thu hút 80.000 lượt khách tham quan vào năm 2025 và 100.000 lượt vào năm 2030.",
+        [
+            ("bao-tang-cap-tinh", "tang-luot-khach-tham-quan-bao-tang", 80000, None, "lượt", 2025, "by_year"),
+            ("bao-tang-cap-tinh", "tang-luot-khach-tham-quan-bao-tang", 100000, None, "lượt", 2030, "by_year"),
+        ],
+    ),
+    (
+        "Tỷ lệ thư viện cấp huyện có cung cấp dịch vụ phục vụ học tập suốt đời đạt 80% vào năm 2025, đạt 100% vào năm 2030.",
+        [
+            ("thu-vien-cap-huyen", "cung-cap-dich-vu-hoc-tap-suot-doi", 80, None, "%", 2025, "by_year"),
+            ("thu-vien-cap-huyen", "cung-cap-dich-vu-hoc-tap-suot-doi", 100, None, "%", 2030, "by_year"),
+        ],
+    ),
+    (  # "năm 2030 lần lượt" is neither 2030 "lần" nor a count
+        "Thư viện cấp tỉnh, thư viện cấp huyện và thư viện cấp xã ứng dụng chuyển đổi số đến năm 2030 lần lượt là 100%, 80% và 50%.",
+        [
+            ("thu-vien-cap-tinh", "ung-dung-cntt-chuyen-doi-so", 100, None, "%", 2030, "by_year"),
+            ("thu-vien-cap-huyen", "ung-dung-cntt-chuyen-doi-so", 80, None, "%", 2030, "by_year"),
+            ("thu-vien-cap-xa", "ung-dung-cntt-chuyen-doi-so", 50, None, "%", 2030, "by_year"),
+        ],
+    ),
+    (
+        "70% thư viện cấp huyện và 50% thư viện cấp xã có kết nối internet vào năm 2025.",
+        [
+            ("thu-vien-cap-huyen", "ket-noi-internet", 70, None, "%", 2025, "by_year"),
+            ("thu-vien-cap-xa", "ket-noi-internet", 50, None, "%", 2025, "by_year"),
+        ],
+    ),
     # 5. what was already achieved is a baseline, not a target
     ("Năm 2022, Thư viện tỉnh đã phục vụ khoảng 120.000 lượt bạn đọc.", []),
     ("Hiện nay, 45% thư viện cấp huyện có kết nối internet.", []),
@@ -343,3 +400,27 @@ def test_one_metric_per_table_row():
         ("lop-nang-khieu-cau-lac-bo", 2025, 30.0), ("lop-nang-khieu-cau-lac-bo", 2030, 60.0),
         ("ung-dung-cntt-chuyen-doi-so", 2025, 50.0), ("ung-dung-cntt-chuyen-doi-so", 2030, 80.0),
     ]
+
+
+def test_rows_without_a_subject_take_the_tables_heading():
+    text = (
+        "2. Chỉ tiêu đối với thư viện cấp huyện\n"
+        "| Chỉ tiêu | Đến năm 2025 | Đến năm 2030 |\n"
+        "|---|---|---|\n"
+        "| Cung cấp dịch vụ phục vụ học tập suốt đời | 70% | 100% |\n"
+        "| Được tin học hóa | 30% | 60% |\n"
+    )
+    got = [(t.subject, t.metric, t.year, t.value) for t in extract_targets(record_of(text))]
+    assert got == [
+        ("thu-vien-cap-huyen", "cung-cap-dich-vu-hoc-tap-suot-doi", 2025, 70.0),
+        ("thu-vien-cap-huyen", "cung-cap-dich-vu-hoc-tap-suot-doi", 2030, 100.0),
+        ("thu-vien-cap-huyen", "ung-dung-cntt-chuyen-doi-so", 2025, 30.0),
+        ("thu-vien-cap-huyen", "ung-dung-cntt-chuyen-doi-so", 2030, 60.0),
+    ]
+
+
+def test_a_period_belongs_to_its_own_phrase():
+    text = ("Bảo tàng tỉnh mỗi năm tổ chức từ 3 đến 5 cuộc trưng bày chuyên đề, giai đoạn 2023 - 2025 tổ chức "
+            "ít nhất 01 cuộc trưng bày lưu động mỗi năm.")
+    assert [(t.value, t.period, t.period_start) for t in extract_targets(record_of(text))] == [
+        (3.0, "annual", None), (1.0, "annual", 2023)]

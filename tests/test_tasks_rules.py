@@ -46,3 +46,28 @@ def test_continuation_rows_are_merged():
     assert rows[0].group == "TUYÊN TRUYỀN" and rows[1].cell("period").text == "2025"
     cell = rows[0].cell("lead")
     assert all(text[o] == ch for o, ch in zip(cell.offsets, cell.text) if ch != " ")
+
+
+def test_markdown_task_table_rows():
+    from kehoach.ingest.layout import normalise_layout
+    from kehoach.ingest.records import Header, PlanRecord
+    from kehoach.ingest.tasks import appendix_tasks
+
+    text = (
+        "PHỤ LỤC\n"
+        "| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+        "|:---:|---|---|---|---|\n"
+        "| 1 | Số hóa tài liệu địa chí | Thư viện tỉnh | Sở Thông tin và Truyền thông | 2024 - 2025 |\n"
+        "| 2 | Tập huấn nghiệp vụ cho cán bộ thư viện cấp xã | Sở Văn hóa, Thể thao và Du lịch | | Hằng năm |\n"
+    )
+    n = normalise_layout(text)
+    record = PlanRecord(id="t", source_path="<t>", sha256="", original_text=text, text=n.text, offsets=n.offsets,
+                        header=Header(), references=[], segments=[])
+    rows = table_rows(plan_lines(n.text))
+    assert [(r.number, r.cell("lead").text, r.cell("period").text) for r in rows] == [
+        ("1", "Thư viện tỉnh", "2024 - 2025"), ("2", "Sở Văn hóa, Thể thao và Du lịch", "Hằng năm")]
+    tasks = appendix_tasks(record)
+    assert [(t.theme, t.period) for t in tasks] == [
+        ("it-digital-transformation", "2024-2025"), ("human-resources-training", "annual")]
+    for t in tasks:
+        assert text[t.span.start : t.span.end] == t.span.quote
