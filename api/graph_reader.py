@@ -103,6 +103,14 @@ def source_text(store: Store, plan_id: str) -> str | None:
     return plain(rows[0]["text"]) if rows else None
 
 
+def repaired_text(store: Store, plan_id: str) -> dict[str, Any] | None:
+    """The diacritic-restored text of an OCR'd plan and the repair model's version, if any."""
+    rows = select(store, "api-plan-repaired", plan=plan_iri(plan_id))
+    if not rows:
+        return None
+    return {"text": plain(rows[0]["text"]), "model_version": plain(rows[0]["modelVersion"]) if rows[0]["modelVersion"] else None}
+
+
 def plan_facts(store: Store, plan_id: str) -> dict[str, list[dict[str, Any]]]:
     """Facts of one plan grouped by kind, each with its properties and source span."""
     graph = plan_graph_iri(plan_id)

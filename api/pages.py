@@ -163,6 +163,7 @@ def plan_page(request: Request, plan_id: str, hl: str | None = Query(None, patte
     store = _store(request)
     facts = _facts(request, plan_id)
     text = cached(request, f"source:{plan_id}", lambda: gr.source_text(store, plan_id)) or ""
+    repaired = cached(request, f"repaired:{plan_id}", lambda: gr.repaired_text(store, plan_id))
     groups, marks, number = [], [], 0
     for key, vi, en in FACT_GROUPS:
         shown = []
@@ -181,5 +182,6 @@ def plan_page(request: Request, plan_id: str, hl: str | None = Query(None, patte
         plan={**plan, "doc_label": "Kế hoạch"},
         groups=groups,
         source_html=source_html(text, marks),
+        repaired=repaired,
         describe_query=f"DESCRIBE <{plan['iri']}>",
     )

@@ -78,7 +78,7 @@ def start_server(store: Path, port: int, timeout: float) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).json()
+            httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).raise_for_status()
             # Wait for the search model too: the first search must not count its loading.
             httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "thư viện"}, timeout=120)
             return server

@@ -45,7 +45,7 @@ def main() -> int:
     model = read_model(MODEL_PATH)
     known_syllables()
     t1 = time.perf_counter()
-    restorer = Restorer(model)
+    Restorer(model)  # timed: building the decoder tables
     t2 = time.perf_counter()
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     docs = []

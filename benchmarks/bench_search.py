@@ -31,7 +31,6 @@ import platform
 import random
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time

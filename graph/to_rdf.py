@@ -18,6 +18,7 @@ Whatever graph a mapper puts on its quads, they are moved into the plan's graph.
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -38,7 +39,7 @@ from kehoach.graph.iris import (
     province_iri,
     source_iri,
 )
-from kehoach.ingest.records import Header, LegalReference, PlanRecord, Segment
+from kehoach.ingest.records import Header, LegalReference, PlanRecord, Segment, offset_runs
 from kehoach.ingest.vietnamese import slugify
 from kehoach.ontology.namespaces import (
     CNT,
@@ -172,9 +173,10 @@ def source_triples(record: PlanRecord) -> list[Triple]:
             Triple(activity, RDF.type, PROV.Activity),
             Triple(activity, PROV.used, src),
         ]
-        text = repair.get("text") or repair.get("repaired_text")
-        if text:
-            out.append(Triple(fixed, CNT.chars, b.string(str(text))))
+        # The text the extractors read (layout-normalised, diacritics restored), and the
+        # map from each of its characters back to the original: every span stays exact.
+        out.append(Triple(fixed, CNT.chars, b.string(record.text)))
+        out.append(Triple(fixed, KH.offsetMap, b.string(json.dumps(offset_runs(record.offsets), separators=(",", ":")))))
         version = repair.get("model_version") or repair.get("version") or repair.get("model")
         if version:
             out.append(Triple(activity, KH.modelVersion, b.string(str(version))))

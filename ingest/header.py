@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .provinces import Province, find_province, province_by_code
-from .records import Header, LegalReference, Segment, Span
-from .references import PROGRAMMES, canonical_symbol
+from .provinces import Province, find_province
+from .records import Header, LegalReference, Segment
+from .references import canonical_symbol
 from .vietnamese import fold, normalize_space
 
 

@@ -191,3 +191,25 @@ def span_of(original: str, offsets: list[int], start: int, end: int) -> Span:
     o_start = offsets[start]
     o_end = offsets[end - 1] + 1
     return Span(o_start, o_end, original[o_start:o_end])
+
+
+def offset_runs(offsets: list[int]) -> list[list[int]]:
+    """The offset map as runs [text_start, original_start, length] in which both advance
+    by one character at a time: a compact, lossless form for storage (JSON in the graph)."""
+    runs: list[list[int]] = []
+    for i, o in enumerate(offsets[:-1]):
+        if runs and runs[-1][1] + runs[-1][2] == o and runs[-1][0] + runs[-1][2] == i:
+            runs[-1][2] += 1
+        else:
+            runs.append([i, o, 1])
+    return runs
+
+
+def offsets_from_runs(runs: list[list[int]], text_length: int, original_length: int) -> list[int]:
+    """The inverse of `offset_runs`."""
+    offsets = [0] * (text_length + 1)
+    for start, origin, length in runs:
+        for k in range(length):
+            offsets[start + k] = origin + k
+    offsets[text_length] = original_length
+    return offsets

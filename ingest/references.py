@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .records import LegalReference, Span
+from .records import LegalReference
 from .vietnamese import fold
 
 # The national programmes kehoach knows about, by the decision that approved them.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .records import Segment, Span
-from .vietnamese import fold, is_upper_heading
+from .vietnamese import is_upper_heading
 
 ROMAN = re.compile(r"^(?P<label>[IVX][IVXl1]{0,4})\s*[.)]\s+(?P<title>.+)$")
 # OCR turns "III." into "11l." or "Il.": digits/l mixed with at least one l/I, then a capitalised heading.
@@ -294,7 +294,3 @@ def section_path(segments: list[Segment], segment: Segment) -> list[Segment]:
         path.append(node)
         parent = node.parent
     return list(reversed(path))
-
-
-def folded(text: str) -> str:
-    return fold(text).lower()

@@ -8,9 +8,7 @@ bottom of this file, one line each.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import sys
 from pathlib import Path
@@ -251,12 +249,7 @@ def export(fmt: str, output: Path | None, store_dir: Path) -> None:
         sys.stdout.buffer.write(data)
 
 
-# --- command registrations (one line each) ---
-from kehoach.api.cli import serve as _serve; main.add_command(_serve)  # noqa: E402
-from kehoach.ingest.repair.cli import repair_command as _repair; main.add_command(_repair)  # noqa: E402
-from kehoach.ingest.repair.cli import eval_repair_command as _eval_repair; eval_group.add_command(_eval_repair)  # noqa: E402
-
-
+# --- eval extraction ------------------------------------------------------------
 @eval_group.command("extraction")
 @click.option("--plan", "plan_ids", multiple=True, help="Only these plan ids (default: all gold plans).")
 @click.option("--json", "as_json", is_flag=True)
@@ -267,6 +260,17 @@ def eval_extraction(plan_ids: tuple[str, ...], as_json: bool) -> None:
 
     rows = extraction_rows(list(plan_ids) or None)
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_rows(rows))
-from kehoach.compare.cli import compare as _compare; main.add_command(_compare)  # noqa: E402
-from kehoach.compare.cli import eval_compare as _eval_compare; eval_group.add_command(_eval_compare, "compare")  # noqa: E402
-from kehoach.search.cli import search_command as _search, eval_search as _eval_search, check_command as _check, index_command as _search_index; main.add_command(_search); eval_group.add_command(_eval_search, "search"); main.add_command(_check); main.add_command(_search_index)  # noqa: E402
+
+
+# --- commands defined by the sub-systems, one line each ---------------------
+from kehoach.api.cli import serve as _serve  # noqa: E402
+from kehoach.compare.cli import compare as _compare, eval_compare as _eval_compare  # noqa: E402
+from kehoach.ingest.repair.cli import eval_repair_command as _eval_repair, repair_command as _repair  # noqa: E402
+from kehoach.search.cli import check_command as _check, eval_search as _eval_search  # noqa: E402
+from kehoach.search.cli import index_command as _search_index, search_command as _search  # noqa: E402
+
+for _command in (_serve, _repair, _compare, _search, _check, _search_index):
+    main.add_command(_command)
+eval_group.add_command(_eval_repair)
+eval_group.add_command(_eval_search, "search")
+eval_group.add_command(_eval_compare, "compare")

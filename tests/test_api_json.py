@@ -222,3 +222,20 @@ def test_compare_errors(client):
     assert client.get("/api/compare", params=[("section", "nonsense")]).status_code == 422
     assert client.get("/api/compare", params=[("plan", LAO_CAI)]).status_code == 422
     assert client.get("/api/compare", params=[("plan", LAO_CAI), ("plan", "no-such-plan")]).status_code == 404
+
+
+def test_ocr_plan_page_shows_the_restored_text_with_a_marker(client, corpus_store):
+    """The corpus store is ingested with --no-repair; a repaired plan shows its restored text."""
+    import subprocess, sys
+
+    directory = corpus_store.parent / "repaired-store"
+    subprocess.run(
+        [sys.executable, "-m", "kehoach", "ingest", str(CORPUS / f"{LAO_CAI}.txt"), "--store", str(directory), "--no-search"],
+        check=True, capture_output=True, timeout=300,
+    )
+    with TestClient(create_app(settings_for(directory))) as repaired_client:
+        page = repaired_client.get(f"/plans/{LAO_CAI}").text
+    assert "Văn bản đã phục hồi dấu" in page and "Machine-restored" in page
+    assert "Đẩy mạnh các hoạt động phục vụ học tập suốt đời" in html.unescape(page)
+    plain = client.get(f"/plans/{LAI_CHAU}").text
+    assert "Văn bản đã phục hồi dấu" not in plain

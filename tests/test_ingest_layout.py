@@ -77,3 +77,12 @@ def test_html_remnants_are_removed():
 )
 def test_should_join(previous, following, width, joined):
     assert should_join(previous, following, width) is joined
+
+
+def test_offset_map_runs_round_trip(records):
+    from kehoach.ingest.records import offset_runs, offsets_from_runs
+
+    for record in records.values():
+        runs = offset_runs(record.offsets)
+        assert offsets_from_runs(runs, len(record.text), len(record.original_text)) == record.offsets
+        assert len(runs) < len(record.text) / 3  # compact: long runs of unchanged characters
