@@ -31,3 +31,22 @@ def records(corpus_paths):
     from kehoach.ingest.pipeline import extract_plan
 
     return {pid: extract_plan(path) for pid, path in corpus_paths.items()}
+
+
+@pytest.fixture(scope="session")
+def corpus_graph(tmp_path_factory, records):
+    """A real on-disk Oxigraph store holding the five plans (read-only use: don't modify)."""
+    from kehoach.graph.store import PlanStore
+    from kehoach.graph.to_rdf import record_to_quads
+
+    store = PlanStore(tmp_path_factory.mktemp("corpus-graph"))
+    for record in records.values():
+        store.replace_plan(record.id, record_to_quads(record))
+    return store
+
+
+def select_named(store, name: str) -> list[dict]:
+    """Rows of the named query graph/queries/{name} (with or without .rq)."""
+    from kehoach.config import named_query
+
+    return store.select_rows(named_query(name))[1]

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from kehoach.graph.store import PlanStore
-from kehoach.graph.to_rdf import record_to_quads
+from conftest import select_named
 
-QUERIES = Path(__file__).resolve().parent.parent / "graph" / "queries"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, records):
-    s = PlanStore(tmp_path_factory.mktemp("resp-store"))
-    for record in records.values():
-        s.replace_plan(record.id, record_to_quads(record))
-    return s
+def store(corpus_graph):
+    return corpus_graph
 
 
 def select(store, name):
-    _, rows = store.select_rows((QUERIES / name).read_text("utf-8"))
-    return rows
+    return select_named(store, name)
 
 
 def test_what_so_tai_chinh_has_to_do_in_each_plan(store):

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kehoach.graph.rdf_targets import quads as target_quads
-from kehoach.graph.store import PlanStore
-from kehoach.graph.to_rdf import record_to_quads
+from conftest import select_named
 
-QUERIES = Path(__file__).resolve().parent.parent / "graph" / "queries"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, records):
-    s = PlanStore(tmp_path_factory.mktemp("targets-store"))
-    for record in records.values():
-        s.replace_plan(record.id, record_to_quads(record))
-    return s
+def store(corpus_graph):
+    return corpus_graph
 
 
 def select(store, name):
-    _, rows = store.select_rows((QUERIES / name).read_text("utf-8"))
-    return rows
+    return select_named(store, name)
 
 
 def test_provinces_targeting_70_percent_of_district_libraries_by_2025(store):
