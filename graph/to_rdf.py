@@ -271,15 +271,7 @@ def header_triples(record: PlanRecord) -> list[Triple]:
     if province is not None:
         out.append(Triple(plan, DCT.spatial, province))
     if h.issuer:
-        agency = b.resolve_agency(h.issuer, h.province_code, h.province)
-        out.append(Triple(plan, ELI.passed_by, agency.iri))
-        out += b.agency_triples(
-            agency.iri,
-            agency.label,
-            province=province if agency.provincial else None,
-            type_key=agency.type_key,
-            alt_labels=[h.issuer],
-        )
+        out += issuer_triples(plan, h.issuer, h, province)
     if h.place:
         out.append(Triple(plan, KH.place, b.vi(h.place)))
     out += _date(plan, h.date, h.date_precision)
@@ -341,6 +333,22 @@ def header_field_triples(record: PlanRecord, name: str, span) -> list[Triple]:
 # ---------------------------------------------------------------- references
 
 
+def issuer_triples(document: NamedNode, issuer: str, h: Header, province: NamedNode | None) -> list[Triple]:
+    """`document eli:passed_by agency`, the agency resolved to its canonical node in the
+    plan's province (the name as written kept as an alternative label)."""
+    agency = b.resolve_agency(issuer, h.province_code, h.province)
+    return [
+        Triple(document, ELI.passed_by, agency.iri),
+        *b.agency_triples(
+            agency.iri,
+            agency.label,
+            province=province if agency.provincial else None,
+            type_key=agency.type_key,
+            alt_labels=[issuer],
+        ),
+    ]
+
+
 def _reference_doc_iri(plan_id: str, identifier: str) -> NamedNode:
     """Shared IRI for a numbered document; a plan-local one when the number is blank."""
     number = identifier.split("/", 1)[0].strip()
@@ -386,15 +394,7 @@ def document_triples(doc: NamedNode, ref: LegalReference, h: Header, province: N
     out += _doc_type(doc, ref.doc_type)
     out += _date(doc, ref.date, ref.date_precision)
     if ref.issuer:
-        agency = b.resolve_agency(ref.issuer, h.province_code, h.province)
-        out.append(Triple(doc, ELI.passed_by, agency.iri))
-        out += b.agency_triples(
-            agency.iri,
-            agency.label,
-            province=province if agency.provincial else None,
-            type_key=agency.type_key,
-            alt_labels=[ref.issuer],
-        )
+        out += issuer_triples(doc, ref.issuer, h, province)
     if ref.programme:
         out.append(Triple(doc, KH.implementsProgramme, programme_iri(ref.programme)))
         out += programme_triples(ref.programme)
