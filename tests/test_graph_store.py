@@ -97,3 +97,14 @@ def test_export_formats(store):
     assert len(list(parse(turtle, RdfFormat.TURTLE))) > 0
     jsonld = store.export("jsonld")
     assert jsonld.lstrip().startswith(b"[") or jsonld.lstrip().startswith(b"{")
+
+
+def test_plans_summary_counts_match_the_records(store, records):
+    _, rows = store.select_rows(named_query("plans-summary"))
+    by_province = {r["province"]: r for r in rows}
+    assert len(rows) == 5
+    for record in records.values():
+        row = by_province[record.header.province]
+        assert int(row["targets"]) == len(record.targets), record.id
+        assert int(row["tasks"]) == len(record.tasks), record.id
+        assert int(row["responsibilities"]) == len(record.responsibilities), record.id
