@@ -31,7 +31,7 @@ from kehoach.ingest.vietnamese import fold_lower
 from .embedders import CachingEmbedder, Embedder, make_embedder
 from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
-from .passages import Passage, passages_from_record
+from .passages import Passage, lead_agencies, passages_from_record, query_agencies
 from .query import analyse_query
 from .vector_index import ModelMismatchError, VectorIndex, check_model, read_manifest, write_manifest
 
@@ -40,6 +40,11 @@ CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
 PROVINCE_BOOST = 0.5  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 FOREIGN_VECTOR_TEXT = "both"  # what the embedder reads for an English query: original | translated | both (cross-validated)
+# Agency boost per kind of query: x best fused score, added to passages headed by (or
+# opening with) an agency the query names ("Department of Finance" -> Sở Tài chính).
+# Chosen per kind of query by cross-validation (search/evaluate.py); the folds pick 0 for
+# Vietnamese queries, where BM25 already matches the agency name as a phrase.
+AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.25}
 EXPAND_QUERIES = False  # SKOS altLabel expansion of Vietnamese queries: measured, see `kehoach eval search --ablation`
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
@@ -101,6 +106,8 @@ class SearchEngine:
         self.foreign_vector_text = FOREIGN_VECTOR_TEXT
         self.expand_queries = EXPAND_QUERIES  # Vietnamese queries: SKOS synonyms added to BM25 (measured)
         self.province_boost = PROVINCE_BOOST
+        self.agency_boosts = dict(AGENCY_BOOSTS)
+        self._lead_agency: dict[int, frozenset[str]] = {}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
         self._db_lock = threading.Lock()
@@ -181,6 +188,7 @@ class SearchEngine:
         """Keep in memory only what filters and fusion need, one array entry per passage;
         the passages themselves are read from SQLite for the hits (memory at 100k
         passages: see benchmarks/bench_search.py)."""
+        self._lead_agency = {}
         ids, prov, prov_name, prov_code, year, plan, kind, progs = [], [], [], [], [], [], [], []
         for i, d in self._db.execute("SELECT id, data FROM passages ORDER BY id"):
             row = json.loads(d)
@@ -405,7 +413,7 @@ class SearchEngine:
         `weight` (vector share in the fusion) overrides the per-query-kind default."""
         c = self.candidates(query, mask, mode)
         weight = self.weights.get(c.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
-        return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0)
+        return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0, self.agency_boosts.get(c.kind, 0.0))
 
     def _vector_text(self, info) -> str:
         """What the embedder reads: for an English query, as typed ("original"), its
@@ -446,6 +454,9 @@ class SearchEngine:
                 for c, v in zip(missing, self.vectors.similarities(qv, missing)):
                     out_vec[c] = float(v)
         ids_all = list(dict.fromkeys(kw_rank + vec_rank))
+        # Agencies the query names, looked up only where they can change the ranking.
+        agencies = query_agencies(query, info.vector_text, info.keyword_text) if mode == "hybrid" and self.agency_boosts.get(info.kind, 0.0) else set()
+        leads = np.array([bool(agencies) and bool(self.lead_agencies(c, agencies) & agencies) for c in ids_all], dtype=bool)
         named = {fold_lower(p) for p in self.provinces_in(query)}
         in_named = np.array([bool(named) and self._prov[self._row_of[c]] in named for c in ids_all], dtype=bool)
         return Candidates(
@@ -457,7 +468,20 @@ class SearchEngine:
             keyword_rank=kw_rank,
             vector_rank=vec_rank,
             in_named_province=in_named,
+            led_by_named_agency=leads,
         )
+
+    def lead_agencies(self, pid: int, wanted: set[str] | None = None) -> frozenset[str]:
+        """Agencies heading a passage (search/passages.py), computed on first use. With
+        `wanted`, a passage that does not even mention one of them (its `agencies`, found
+        at indexing) is answered without running the matcher (and not cached)."""
+        got = self._lead_agency.get(pid)
+        if got is None:
+            p = self.passage(pid)
+            if wanted is not None and not (set(p.agencies) & wanted):
+                return frozenset()
+            got = self._lead_agency[pid] = frozenset(lead_agencies(p.section, p.text))
+        return got
 
     def query_vector(self, query: str) -> np.ndarray:
         """Embedding of a query; recent ones are kept (a page of results is often re-asked
@@ -551,14 +575,17 @@ class Candidates:
     keyword_rank: list[int]
     vector_rank: list[int]
     in_named_province: np.ndarray  # passage is from a province named in the query
+    led_by_named_agency: np.ndarray | None = None  # passage is headed by an agency the query names
 
 
-def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: float) -> dict[int, tuple[float, dict[str, float]]]:
+def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: float, agency_boost: float = 0.0) -> dict[int, tuple[float, dict[str, float]]]:
     """Candidate id -> (final score, per-method scores) for one mode and fusion setting.
 
     The province boost adds `province_boost` x the best score to passages from a province
     the query names ("thư viện xã ở Ninh Bình"): a named province is a strong hint
-    (its value is cross-validated with the weights, search/evaluate.py)."""
+    (its value is cross-validated with the weights, search/evaluate.py). The agency boost
+    (hybrid mode only, applied first) does the same for passages headed by an agency the
+    query names."""
     if mode == "keyword":
         keep = c.keyword > 0
         fused = c.keyword
@@ -575,6 +602,8 @@ def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: f
     if not keep.any():
         return {}
     fused = np.asarray(fused, dtype=np.float64)
+    if agency_boost and mode == "hybrid" and fusion == "weighted" and c.led_by_named_agency is not None and c.led_by_named_agency.any():
+        fused = fused + agency_boost * float(fused.max()) * c.led_by_named_agency
     if province_boost and c.in_named_province[keep].any():
         fused = fused + province_boost * float(fused[keep].max()) * c.in_named_province
     out = {}

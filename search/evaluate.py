@@ -13,8 +13,8 @@ Metrics (all at the usual cut-offs, averaged over questions):
   once, normalised by the ideal ordering of the gold grades.
 
 The fusion settings are chosen by k-fold cross-validation over questions: for each fold
-the settings maximising MRR@10 on the other folds — the vector weight per kind of query,
-the province boost, and the query aids (SKOS expansion of Vietnamese queries; what the
+the settings maximising MRR@10 on the other folds — the vector weight and the agency boost
+per kind of query, the province boost, and the query aids (SKOS expansion of Vietnamese queries; what the
 embedder reads for English queries) — are applied to the held-out fold, so the
 reported fusion figures are not tuned on the questions they are measured on. Folds come
 from a hash of the question id, so adding questions does not reshuffle the others.
@@ -159,6 +159,7 @@ def summarise(questions: Sequence[Question], per_q: dict[str, dict[str, float]])
 
 
 BOOST_GRID = (0.0, 0.15, 0.25, 0.5, 1.0)
+AGENCY_BOOST_GRID = (0.0, 0.1, 0.25, 0.5)  # per kind of query; ties go to the smaller boost
 # Query aids chosen by cross-validation, each only for the kinds of query it changes:
 # name -> (engine attributes, kinds of query it applies to).
 QUERY_AIDS: dict[str, tuple[dict[str, Any], frozenset[str]]] = {
@@ -207,52 +208,60 @@ class FusionGrid:
             self._where[pid] = (p.plan, p.span.start, p.span.end)
         return self._where[pid]
 
-    def metrics(self, aid: str, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted") -> dict[str, dict[str, float]]:
+    def metrics(self, aid: str, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted", agency_boost: float = 0.0) -> dict[str, dict[str, float]]:
         """Per-question metrics (questions the aid applies to) under one setting."""
         out = {}
         gold = {q.id: q.gold for q in self.questions}
         for qid, cands in self.candidates[aid].items():
-            scored = self._fuse(cands, mode, fusion, weight, boost)
+            scored = self._fuse(cands, mode, fusion, weight, boost, agency_boost)
             top = sorted(scored.items(), key=lambda kv: -kv[1][0])[:10]
             out[qid] = score_ranking([self._locate(pid) for pid, _ in top], gold[qid])
         return out
 
 
 def choose_settings(
-    per: dict[tuple[str, float, float], dict[str, dict[str, float]]],
+    per: dict[tuple[str, float, float, float], dict[str, dict[str, float]]],
     train: Sequence[str],
     kind_of: dict[str, str],
     aids: Sequence[str],
     boosts: Sequence[float],
     grid: Sequence[float],
     shipped_boost: float,
+    agency_boosts: Sequence[float] = (0.0,),
 ) -> dict[str, Any]:
-    """The province boost, and per kind of query the query aid and vector weight, that
-    maximise MRR@10 (then nDCG@10) summed over the training questions. Ties go to no
-    aid, then to the weight nearest 0.5 and the boost nearest the shipped one."""
+    """The province boost, and per kind of query the query aid, vector weight and agency
+    boost, that maximise MRR@10 (then nDCG@10) summed over the training questions. Ties
+    go to no aid, then to the smaller agency boost, the weight nearest 0.5 and the
+    province boost nearest the shipped one. `per` is keyed (aid, province boost, weight,
+    agency boost)."""
 
-    def total(aid: str, b: float, w: float, qids: list[str]) -> tuple[float, float]:
-        rows = [per[(aid, b, w)][q] for q in qids]
+    def total(aid: str, b: float, w: float, a: float, qids: list[str]) -> tuple[float, float]:
+        rows = [per[(aid, b, w, a)][q] for q in qids]
         return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
 
     kinds = sorted({kind_of[q] for q in train})
     best: tuple[Any, ...] | None = None
     for b in boosts:
-        picked: dict[str, tuple[str, float]] = {}
+        picked: dict[str, tuple[str, float, float]] = {}
         score = [0.0, 0.0]
         for kind in kinds:
             qids = [q for q in train if kind_of[q] == kind]
-            options = [(aid, w) for aid in aids if kind in QUERY_AIDS[aid][1] for w in grid]
-            aid, w = max(options, key=lambda o: (total(o[0], b, o[1], qids), o[0] == "none", -abs(o[1] - 0.5)))
-            picked[kind] = (aid, w)
-            t = total(aid, b, w, qids)
+            options = [(aid, w, a) for aid in aids if kind in QUERY_AIDS[aid][1] for w in grid for a in agency_boosts]
+            aid, w, a = max(options, key=lambda o: (total(o[0], b, o[1], o[2], qids), o[0] == "none", -o[2], -abs(o[1] - 0.5)))
+            picked[kind] = (aid, w, a)
+            t = total(aid, b, w, a, qids)
             score[0] += t[0]
             score[1] += t[1]
         key = (round(score[0], 9), round(score[1], 9), -abs(b - shipped_boost))
         if best is None or key > best[0]:
             best = (key, b, picked)
     _, b, picked = best
-    return {"boost": b, "weights": {k: w for k, (_, w) in picked.items()}, "aids": {k: a for k, (a, _) in picked.items()}}
+    return {
+        "boost": b,
+        "weights": {k: w for k, (_, w, _) in picked.items()},
+        "aids": {k: a for k, (a, _, _) in picked.items()},
+        "agency_boosts": {k: ab for k, (_, _, ab) in picked.items()},
+    }
 
 
 def cross_validated_weight(
@@ -263,6 +272,7 @@ def cross_validated_weight(
     grid: Sequence[float] = WEIGHT_GRID,
     boosts: Sequence[float] = BOOST_GRID,
     aids: Sequence[str] = tuple(QUERY_AIDS),
+    agency_boosts: Sequence[float] = AGENCY_BOOST_GRID,
 ) -> tuple[dict[str, dict[str, float]], list[dict[str, Any]], dict[str, dict[float, float]]]:
     """Per-question metrics of the fusion where each fold uses the settings chosen on the
     other folds (`choose_settings`: province boost; per kind of query — Vietnamese,
@@ -276,24 +286,25 @@ def cross_validated_weight(
 
     table = FusionGrid(questions, engine, aids)
     kind_of = table.kind
-    per = {(a, b, w): table.metrics(a, b, w) for a in aids for b in boosts for w in grid}
+    per = {(a, b, w, ab): table.metrics(a, b, w, agency_boost=ab) for a in aids for b in boosts for w in grid for ab in agency_boosts}
     ids = [q.id for q in questions]
     fold = {qid: fold_of(qid, folds) for qid in ids}
     per_q: dict[str, dict[str, float]] = {}
     chosen: list[dict[str, Any]] = []
     for f in range(folds):
         train = [qid for qid in ids if fold[qid] != f]
-        picked = choose_settings(per, train, kind_of, aids, boosts, grid, PROVINCE_BOOST)
+        picked = choose_settings(per, train, kind_of, aids, boosts, grid, PROVINCE_BOOST, agency_boosts)
         chosen.append(picked)
         for qid in ids:
             if fold[qid] == f:
                 kind = kind_of[qid]
-                per_q[qid] = per[(picked["aids"].get(kind, "none"), picked["boost"], picked["weights"].get(kind, 0.5))][qid]
-    cross_validated_weight.full_data = choose_settings(per, ids, kind_of, aids, boosts, grid, PROVINCE_BOOST)  # what ships
+                key = (picked["aids"].get(kind, "none"), picked["boost"], picked["weights"].get(kind, 0.5), picked["agency_boosts"].get(kind, agency_boosts[0]))
+                per_q[qid] = per[key][qid]
+    cross_validated_weight.full_data = choose_settings(per, ids, kind_of, aids, boosts, grid, PROVINCE_BOOST, agency_boosts)  # what ships
     b0 = PROVINCE_BOOST if PROVINCE_BOOST in boosts else boosts[0]
     kinds = sorted(set(kind_of.values()))
     grid_mrr = {
-        kind: {w: sum(per[("none", b0, w)][q]["mrr@10"] for q in ids if kind_of[q] == kind) / max(1, sum(1 for q in ids if kind_of[q] == kind)) for w in grid}
+        kind: {w: sum(per[("none", b0, w, agency_boosts[0])][q]["mrr@10"] for q in ids if kind_of[q] == kind) / max(1, sum(1 for q in ids if kind_of[q] == kind)) for w in grid}
         for kind in kinds
     }
     return per_q, chosen, grid_mrr
@@ -348,13 +359,14 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
         engine.restore_queries = shipped_restore
         # Query aids under the full cross-validation protocol (settings chosen per training fold).
         cv = lambda **kw: summarise(questions, cross_validated_weight(questions, engine, **kw)[0])  # noqa: E731
-        rows.append(("fusion CV, boost fixed 0.5, no query aids (old protocol)", cv(boosts=(0.5,), aids=("none",))))
+        rows.append(("fusion CV, boost fixed 0.5, no query aids (old protocol)", cv(boosts=(0.5,), aids=("none",), agency_boosts=(0.0,))))
+        rows.append(("fusion CV, no agency boost", cv(agency_boosts=(0.0,))))
         rows.append(("fusion CV, no query aids", cv(aids=("none",))))
         rows.append(("fusion CV, only aid: SKOS expansion of Vietnamese queries", cv(aids=("none", "skos-expansion"))))
         rows.append(("fusion CV, only aid: English embedded with its translation", cv(aids=("none", "en-vector-both"))))
         engine.translate_queries = False
         rows.append(("keyword, English queries not translated", evaluate(questions, runner(engine, "keyword"))))
-        rows.append(("fusion CV, English not translated, boost 0.5, no aids (before)", cv(boosts=(0.5,), aids=("none",))))
+        rows.append(("fusion CV, English not translated, boost 0.5, no aids (before)", cv(boosts=(0.5,), aids=("none",), agency_boosts=(0.0,))))
     finally:
         engine.translate_queries = shipped_translate
         engine.tokenizer, engine.province_boost, engine.restore_queries = shipped_tok, shipped_boost, shipped_restore

@@ -23,7 +23,7 @@ import numpy as np
 DEFAULT_WEIGHTS = {
     "vi": 0.4,  # Vietnamese with diacritics
     "vi-folded": 0.25,  # Vietnamese typed without diacritics (restored before embedding)
-    "foreign": 0.55,  # English: BM25 reads its Vietnamese rendering, the embedder English + rendering
+    "foreign": 0.45,  # English: BM25 reads its Vietnamese rendering, the embedder English + rendering
 }
 DEFAULT_VECTOR_WEIGHT = DEFAULT_WEIGHTS["vi"]
 

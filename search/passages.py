@@ -193,6 +193,35 @@ def mentioned_agencies(text: str, province: str | None = None) -> list[str]:
     return seen
 
 
+LEAD_WINDOW = 12  # an agency that starts within this many characters leads the heading/text
+
+
+def lead_agencies(section: str, text: str) -> set[str]:
+    """Canonical names of the body a passage is about: the agency heading its section
+    ("V. TỔ CHỨC THỰC HIỆN > 5. Sở Tài chính") or opening its text ("4. Sở Tài chính: Chủ
+    trì ..."), as opposed to bodies it merely mentions (`mentioned_agencies`)."""
+    try:
+        from kehoach.ingest.agencies import find_known_agencies
+    except ImportError:
+        return set()
+    last = section.split(" > ")[-1] if section else ""
+    out: set[str] = set()
+    for part in ((last if len(last) < 120 else ""), text[:80]):
+        if part:
+            out |= {m.label for m in find_known_agencies(part) if m.start < LEAD_WINDOW}
+    return out
+
+
+def query_agencies(*texts: str) -> set[str]:
+    """Canonical names of the agencies a query names (in any of its readings: as typed,
+    restored, or the Vietnamese rendering of an English query)."""
+    try:
+        from kehoach.ingest.agencies import find_known_agencies
+    except ImportError:
+        return set()
+    return {m.label for t in texts if t for m in find_known_agencies(t)}
+
+
 # --- Fallback for records without a segment tree ---------------------------------------
 _HEADING = re.compile(r"^(?:[IVXLl]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]?\s|[a-zđ]\)\s|PH[ỤU]\s+L[ỤU]C)")
 

@@ -119,10 +119,43 @@ def test_settings_are_chosen_on_training_questions_only():
     per = {}
     for b in (0.0, 0.5):
         for w in (0.2, 0.8):
-            per[("none", b, w)] = {"a": m(1.0 if w == 0.2 else 0.0), "b": m(0.0 if w == 0.2 else 1.0), "c": m(1.0 if (w == 0.8 and b == 0.5) else 0.5)}
+            per[("none", b, w, 0.0)] = {"a": m(1.0 if w == 0.2 else 0.0), "b": m(0.0 if w == 0.2 else 1.0), "c": m(1.0 if (w == 0.8 and b == 0.5) else 0.5)}
     # trained on "a" (and "c") only, the weight "a" prefers is chosen, whatever "b" wants
     picked = choose_settings(per, ["a", "c"], kind_of, ["none"], (0.0, 0.5), (0.2, 0.8), shipped_boost=0.5)
     assert picked["weights"] == {"vi": 0.2, "foreign": 0.8} and picked["boost"] == 0.5
     picked = choose_settings(per, ["b"], kind_of, ["none"], (0.0, 0.5), (0.2, 0.8), shipped_boost=0.5)
     assert picked["weights"] == {"vi": 0.8}
     assert fold_of("q001", 5) == fold_of("q001", 5) and {fold_of(f"q{i:03d}", 5) for i in range(50)} == set(range(5))
+
+
+def test_agency_boost_is_chosen_per_kind_of_query():
+    from kehoach.search.evaluate import choose_settings
+
+    m = lambda v: {"mrr@10": v, "ndcg@10": v, "hit@5": v, "recall@5": v}  # noqa: E731
+    kind_of = {"a": "vi", "c": "foreign"}
+    per = {("none", 0.5, 0.5, ab): {"a": m(1.0 if ab == 0.0 else 0.5), "c": m(1.0 if ab == 0.25 else 0.5)} for ab in (0.0, 0.25)}
+    picked = choose_settings(per, ["a", "c"], kind_of, ["none"], (0.5,), (0.5,), shipped_boost=0.5, agency_boosts=(0.0, 0.25))
+    assert picked["agency_boosts"] == {"vi": 0.0, "foreign": 0.25}
+
+
+def test_lead_agency_is_the_heading_not_a_mention():
+    from kehoach.search.passages import lead_agencies, query_agencies
+
+    assert lead_agencies("V. TỔ CHỨC THỰC HIỆN > 5. Sở Tài chính", "Căn cứ khả năng cân đối ngân sách tỉnh") == {"Sở Tài chính"}
+    assert lead_agencies("V. TỔ CHỨC THỰC HIỆN", "4. Sở Tài chính: Chủ trì, phối hợp với Sở Văn hóa và Thể thao") == {"Sở Tài chính"}
+    assert "Sở Tài chính" not in lead_agencies("V. TỔ CHỨC THỰC HIỆN > 2. Sở Giáo dục và Đào tạo", "Phối hợp với Sở Tài chính bố trí kinh phí")
+    assert query_agencies("What does the Department of Finance do?", "Sở Tài chính") == {"Sở Tài chính"}
+
+
+def test_agency_boost_lifts_passages_headed_by_the_named_agency():
+    from kehoach.search.engine import Candidates, fuse
+
+    c = Candidates(
+        kind="foreign", ids=[1, 2], keyword=np.array([10.0, 9.0], dtype=np.float32), vector=np.array([0.8, 0.8], dtype=np.float32),
+        vector_floor=0.7, keyword_rank=[1, 2], vector_rank=[1, 2], in_named_province=np.zeros(2, dtype=bool),
+        led_by_named_agency=np.array([False, True]),
+    )
+    top = lambda out: max(out, key=lambda pid: out[pid][0])  # noqa: E731
+    assert top(fuse(c, "hybrid", "weighted", 0.5, 0.0)) == 1
+    assert top(fuse(c, "hybrid", "weighted", 0.5, 0.0, agency_boost=0.25)) == 2
+    assert top(fuse(c, "keyword", "weighted", 0.5, 0.0, agency_boost=0.25)) == 1  # single methods stay pure
