@@ -42,6 +42,7 @@ class AgencyType:
 
 _PROV_TAIL = "tinh? {prov}?"
 _DISTRICT_TAIL = "cap? huyen? thi? xa? thanh? pho? thi? tran?"
+_DISTRICT_LEVEL = "cap? =huyen|quan"  # a body of the district: the level word is required, spelt exactly ("tuyên" is no "huyện")
 
 
 def _dept(label: str, *forms: str) -> AgencyType:
@@ -74,8 +75,10 @@ AGENCY_TYPES: tuple[AgencyType, ...] = (
     AgencyType("Ủy ban nhân dân tỉnh", ("uy ban nhan dan tinh {prov}?",), "people-committee"),
     AgencyType("Ủy ban nhân dân cấp huyện", ("uy ban nhan dan cap? huyen thi? xa? thanh? pho? thi? tran?",
                                              "uy ban nhan dan thi xa thanh? pho?",
-                                             "uy ban nhan dan huyen|quan thanh pho|thi xa"), "people-committee", "district"),
-    AgencyType("Ủy ban nhân dân cấp xã", ("uy ban nhan dan cap? xa phuong thi? tran?",), "people-committee", "commune"),
+                                             "uy ban nhan dan huyen|quan thanh pho|thi xa",
+                                             "uy ban nhan dan cap? huyen thanh? pho? thi? xa?"), "people-committee", "district"),
+    AgencyType("Ủy ban nhân dân cấp xã", ("uy ban nhan dan cap? xa phuong? thi? tran?",
+                                          "uy ban nhan dan cap? phuong xa? thi? tran?"), "people-committee", "commune"),
     AgencyType("Thư viện tỉnh", ("thu vien tinh {prov}?", "thu vien tong hop tinh {prov}?"), "unit"),
     AgencyType("Bảo tàng tỉnh", ("bao tang tinh {prov}?", "bao tang {prov}"), "unit"),
     AgencyType("Trung tâm Văn hóa tỉnh", ("trung tam van hoa tinh {prov}?",
@@ -105,12 +108,30 @@ AGENCY_TYPES: tuple[AgencyType, ...] = (
     AgencyType("Hội Nông dân tỉnh", ("hoi nong dan viet? nam? " + _PROV_TAIL,), "mass-organisation"),
     AgencyType("Hội Cựu chiến binh tỉnh", ("hoi cuu chien binh " + _PROV_TAIL,), "mass-organisation"),
     AgencyType("Hội Khuyến học tỉnh", ("hoi khuyen hoc " + _PROV_TAIL,), "mass-organisation"),
-    AgencyType("Các tổ chức chính trị - xã hội tỉnh", ("to chuc chinh tri xa hoi " + _PROV_TAIL,), "mass-organisation"),
+    AgencyType("Các tổ chức chính trị - xã hội tỉnh", ("to chuc chinh tri xa hoi " + _PROV_TAIL,
+                                                       "doan the chinh tri xa hoi " + _PROV_TAIL), "mass-organisation"),
     AgencyType("Ban Tuyên giáo Tỉnh ủy", ("ban tuyen giao tinh uy {prov}?",), "party"),
     AgencyType("Ban Dân vận Tỉnh ủy", ("ban dan van tinh uy {prov}?",), "party"),
     AgencyType("Công an tỉnh", ("cong an " + _PROV_TAIL,), "armed-forces"),
     AgencyType("Bộ Chỉ huy Quân sự tỉnh", ("bo chi huy quan su " + _PROV_TAIL,), "armed-forces"),
     AgencyType("Bộ Chỉ huy Bộ đội Biên phòng tỉnh", ("bo chi huy bo doi bien phong " + _PROV_TAIL,), "armed-forces"),
+    # District chapters of the mass organisations, named in plans of a UBND huyện ("Hội Khuyến học huyện")
+    AgencyType("Ủy ban Mặt trận Tổ quốc Việt Nam cấp huyện", ("uy ban mat tran to quoc viet? nam? " + _DISTRICT_LEVEL,
+                                                              "mat tran to quoc viet? nam? " + _DISTRICT_LEVEL),
+               "mass-organisation", "district"),
+    AgencyType("Công an cấp huyện", ("cong an " + _DISTRICT_LEVEL,), "armed-forces", "district"),
+    AgencyType("Ban Chỉ huy Quân sự cấp huyện", ("ban chi huy quan su " + _DISTRICT_LEVEL,), "armed-forces", "district"),
+    AgencyType("Văn phòng HĐND và UBND cấp huyện", ("van phong hoi dong nhan dan uy ban nhan dan " + _DISTRICT_LEVEL,
+                                                    "van phong uy ban nhan dan " + _DISTRICT_LEVEL), "department", "district"),
+    AgencyType("Huyện đoàn", ("huyen doan", "doan thanh nien cong san ho chi minh " + _DISTRICT_LEVEL), "mass-organisation", "district"),
+    AgencyType("Hội Liên hiệp Phụ nữ cấp huyện", ("hoi lien hiep phu nu " + _DISTRICT_LEVEL,), "mass-organisation", "district"),
+    AgencyType("Hội Nông dân cấp huyện", ("hoi nong dan " + _DISTRICT_LEVEL,), "mass-organisation", "district"),
+    AgencyType("Hội Cựu chiến binh cấp huyện", ("hoi cuu chien binh " + _DISTRICT_LEVEL,), "mass-organisation", "district"),
+    AgencyType("Hội Khuyến học cấp huyện", ("hoi khuyen hoc " + _DISTRICT_LEVEL,), "mass-organisation", "district"),
+    AgencyType("Liên đoàn Lao động cấp huyện", ("lien doan lao dong " + _DISTRICT_LEVEL,), "mass-organisation", "district"),
+    AgencyType("Các tổ chức chính trị - xã hội cấp huyện", ("to chuc chinh tri xa hoi " + _DISTRICT_LEVEL,
+                                                            "doan the chinh tri xa hoi " + _DISTRICT_LEVEL),
+               "mass-organisation", "district"),
     AgencyType("Bộ Văn hóa, Thể thao và Du lịch", ("bo van hoa the thao du lich",), "ministry", "national"),
     AgencyType("Bộ Giáo dục và Đào tạo", ("bo giao duc dao tao",), "ministry", "national"),
 )
@@ -133,6 +154,7 @@ ABBREVIATIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("kh", "cn"), "khoa hoc cong nghe"),
     (("nn", "ptnt"), "nong nghiep phat trien nong thon"),
     (("ubnd",), "uy ban nhan dan"),
+    (("hdnd",), "hoi dong nhan dan"),
     (("ubmttqvn",), "uy ban mat tran to quoc viet nam"),
     (("ubmttq",), "uy ban mat tran to quoc"),
     (("mttqvn",), "mat tran to quoc viet nam"),
@@ -200,7 +222,7 @@ def _vocabulary() -> frozenset[str]:
     words = set()
     for t in AGENCY_TYPES:
         for f in t.forms:
-            words.update(w for part in f.split() for w in part.rstrip("?").split("|") if not w.startswith("{"))
+            words.update(w for part in f.split() for w in part.rstrip("?").lstrip("=").split("|") if not w.startswith("{"))
     return frozenset(words)
 
 
@@ -245,6 +267,7 @@ class _Slot:
     words: tuple[str, ...]  # alternatives
     optional: bool
     province: bool = False
+    exact: bool = False  # no OCR tolerance ("=huyen")
 
 
 def _parse_form(form: str) -> tuple[_Slot, ...]:
@@ -252,10 +275,12 @@ def _parse_form(form: str) -> tuple[_Slot, ...]:
     for part in form.split():
         optional = part.endswith("?")
         part = part.rstrip("?")
+        exact = part.startswith("=")
+        part = part.lstrip("=")
         if part == "{prov}":
             slots.append(_Slot((), optional, province=True))
         else:
-            slots.append(_Slot(tuple(part.split("|")), optional))
+            slots.append(_Slot(tuple(part.split("|")), optional, exact=exact))
     return tuple(slots)
 
 
@@ -273,7 +298,7 @@ def _match_slots(tokens: list[Token], i: int, slots: tuple[_Slot, ...], prov: tu
     if slot.province:
         if prov and all(i + k < len(tokens) and word_matches(tokens[i + k].word, w) for k, w in enumerate(prov)):
             best = _match_slots(tokens, i + len(prov), rest, prov)
-    elif i < len(tokens) and any(word_matches(tokens[i].word, w) for w in slot.words):
+    elif i < len(tokens) and any(tokens[i].word == w if slot.exact else word_matches(tokens[i].word, w) for w in slot.words):
         best = _match_slots(tokens, i + 1, rest, prov)
     if slot.optional:
         skip = _match_slots(tokens, i, rest, prov)
@@ -321,17 +346,39 @@ def _capitalised(text: str, tokens: list[Token], i: int) -> bool:
     return not c.islower()
 
 
+_SEPARATOR = re.compile(r"[;\t]")
+# Words a district-level name may not end on: the first half of "thị xã", "thị trấn", "thành phố".
+_DANGLING = frozenset({"thi", "thanh"})
+
+
+def _segments(text: str, tokens: list[Token]) -> list[list[Token]]:
+    """Tokens cut at ";" and tabs: "Phòng Giáo dục và Đào tạo; Huyện đoàn" names two bodies."""
+    out: list[list[Token]] = [[]]
+    for k, t in enumerate(tokens):
+        if k and out[-1] and _SEPARATOR.search(text, tokens[k - 1].end, max(tokens[k - 1].end, t.start)):
+            out.append([])
+        out[-1].append(t)
+    return [seg for seg in out if seg]
+
+
 def find_known_agencies(text: str, province: str | None = None) -> list[AgencyMention]:
     """Every body of the type table named in `text`, longest match first, left to right."""
-    tokens = tokenize(text)
     prov = _province_words(province)
+    mentions: list[AgencyMention] = []
+    for tokens in _segments(text, tokenize(text)):
+        mentions.extend(_known_in(text, tokens, province, prov))
+    return mentions
+
+
+def _known_in(text: str, tokens: list[Token], province: str | None, prov: tuple[str, ...]) -> list[AgencyMention]:
     mentions: list[AgencyMention] = []
     i = 0
     while i < len(tokens):
         best: tuple[int, AgencyType] | None = None
         for agency_type, slots in _candidates(tokens[i].word):
             end = _match_slots(tokens, i, slots, prov)
-            if end is not None and agency_type.kind == "department" and not _capitalised(text, tokens, i + 1):
+            head = 2 if tokens[i].word == "van" else 1  # "Văn phòng ...": the name starts after two words
+            if end is not None and agency_type.kind == "department" and not _capitalised(text, tokens, i + head):
                 continue  # "các Sở xây dựng kế hoạch" is a verb, not the Sở Xây dựng
             if end is not None and end > i + 1 and (best is None or end > best[0]):
                 best = (end, agency_type)
@@ -339,7 +386,11 @@ def find_known_agencies(text: str, province: str | None = None) -> list[AgencyMe
             i += 1
             continue
         end, agency_type = best
+        while agency_type.level in ("district", "commune") and end > i + 2 and tokens[end - 1].word in _DANGLING:
+            end -= 1  # "UBND các huyện, thành phố, thị xã": not "... thành phố, thị"
         s, e = tokens[i].start, tokens[end - 1].end
+        if agency_type.label.startswith("Các ") and fold_lower(text[max(0, s - 4) : s]) == "cac ":
+            s -= 4  # "các đoàn thể chính trị - xã hội": the plural is part of the name of a group of bodies
         label = _fill_province(agency_type.label, province)
         key = slugify(label) if "{province}" in agency_type.label else agency_type.key
         mentions.append(AgencyMention(s, e, text[s:e], key, label, agency_type.kind, agency_type.level,

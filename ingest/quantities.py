@@ -118,7 +118,7 @@ class Quantity:
     unit_end: int
 
 
-_QUALIFIER = r"(?P<qual>it\s+nhat|toi\s+thieu|khong\s+(?:it|duoi)\s+hon|tren|toi\s+da|khong\s+qua|khoang|gan|hon)?"
+_QUALIFIER = r"(?P<qual>it\s+nhat|toi\s+thieu|khong\s+(?:(?:it|duoi|thap)\s+hon|duoi)|tren|toi\s+da|khong\s+(?:vuot\s+)?qua|khoang|gan|hon)?"
 _NUM = rf"(?:{NUMERAL}|{WORD_NUMBER})"
 QUANTITY = re.compile(
     rf"{_QUALIFIER}\s*(?:(?:tu|tang)\s+)?(?<![\d.,/])(?P<lo>{_NUM})"
@@ -137,6 +137,9 @@ _QUALIFIERS = {
     "toi thieu": "at_least",
     "khong it hon": "at_least",
     "khong duoi hon": "at_least",
+    "khong duoi": "at_least",
+    "khong thap hon": "at_least",
+    "khong vuot qua": "at_most",
     "tren": "at_least",
     "hon": "at_least",
     "toi da": "at_most",

@@ -274,6 +274,9 @@ class Responsibility:
     theme: str | None = None
     mention: AgencyMention | None = None  # the agency's type data (kind, level ...), not serialised
     period: str | None = None  # a table row's time column as written ("Thường xuyên", "Quý III hằng năm")
+    # a completion time stated in words that is no calendar date ("Thường xuyên", "Năm 2024",
+    # "Tháng 10 hằng năm"): reported as the deadline's text, with no typed value
+    stated_deadline: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
     def to_json(self) -> dict[str, Any]:
@@ -284,7 +287,7 @@ class Responsibility:
             "role": self.role,
             "task": self.task,
             "task_id": self.task_id,
-            "deadline": self.deadline.to_json() if self.deadline else None,
+            "deadline": self.deadline.to_json() if self.deadline else self._stated_json(),
             "period": self.period,
             "source": self.source,
             "theme": self.theme,
@@ -292,6 +295,27 @@ class Responsibility:
             "agency_span": self.agency_span.to_json(),
             "extractor_version": self.extractor_version,
         }
+
+    def _stated_json(self) -> dict[str, Any] | None:
+        return _stated_deadline_json(self.stated_deadline)
+
+
+def _stated_deadline_json(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    folded = fold_lower(text)
+    return {"text": text, "value": None, "month": None, "day": None, "year": None, "quarter": None,
+            "recurring": bool(re.search(r"h\S{1,2}ng\s+n\S{1,2}m|m\S{1,2}i\s+n\S{1,2}m|th\S{1,2}ng\s+xuy\S{1,2}n", folded))}
+
+
+# A time column that states when the work is carried out, not when it must be done.
+_PERIOD_HEADER = re.compile(r"th\S{1,2}c\s+hi\S{1,2}n|ti\S{1,2}n\s+d\S{1,2}")
+
+
+def completion_column(header: str) -> bool:
+    """ "Thời gian hoàn thành", "Thời hạn", "Thời gian": the cell is the row's deadline; "Thời gian thực
+    hiện" and "Tiến độ" give a period of work instead."""
+    return bool(header.strip()) and not _PERIOD_HEADER.search(fold_lower(header))
 
 
 def short(text: str, limit: int = 200) -> str:
@@ -370,6 +394,12 @@ def organisation_responsibilities(record: PlanRecord, lines: list[Line]) -> list
     return out
 
 
+# What is left after the agencies of a closing request that names no duty of its own.
+_BARE_EXHORTATION = re.compile(
+    r"[\s,]*(?:nghiem\s+tuc|khan\s+truong|chu\s+dong|tich\s+cuc)?\s*(?:to\s+chuc\s+)?(?:trien\s+khai\s*)?(?:thuc\s+hien)?"
+    r"\s*(?:ke\s+hoach(?:\s+nay)?)?\s*(?:[./;!]+\s*)*$")
+
+
 def reporting_responsibilities(record: PlanRecord, line: Line) -> list[Responsibility]:
     """A closing paragraph: agencies opening it (or after 'Yêu cầu') lead; those after 'đề nghị' are requested."""
     province = _province(record)
@@ -388,7 +418,10 @@ def reporting_responsibilities(record: PlanRecord, line: Line) -> list[Responsib
     starts += [(m.end(), "request") for m in _REQUEST_ANYWHERE.finditer(folded)]
     seen: set[str] = set()
     for pos, role in starts:
-        for m in list_after(text, pos, mentions):
+        listed = list_after(text, pos, mentions)
+        if listed and deadline is None and _BARE_EXHORTATION.match(folded, listed[-1].end):
+            continue  # "yêu cầu các cơ quan, UBND các xã nghiêm túc triển khai thực hiện./.": no duty of its own
+        for m in listed:
             if m.key in seen:
                 continue
             seen.add(m.key)
@@ -432,14 +465,17 @@ def appendix_responsibilities(record: PlanRecord, lines: list[Line]) -> list[Res
         if deadline is None and time_text:
             found = cell_deadline(time_text)
             deadline = (found, 0, len(time_text)) if found else None
+        stated = time_text if deadline is None and time_text and completion_column(row.header("period")) else None
         for role, column in (("lead", "lead"), ("coordinate", "coordinate")):
             cell = row.cell(column)
             own_deadline = None if role == "coordinate" and is_reporting(content.text) else deadline
+            own_stated = None if role == "coordinate" and is_reporting(content.text) else stated
             for m in find_agencies(cell.text, province):
                 s, e = cell.offsets[m.start], cell.offsets[m.end - 1] + 1
                 shifted = AgencyMention(s, e, m.as_written, m.key, m.label, m.kind, m.level, m.under_ubnd, m.known)
                 r = _resp(record, shifted, role, content.text, tid, own_deadline, span, "appendix", theme)
                 r.period = time_text
+                r.stated_deadline = own_stated
                 out.append(r)
     return out
 

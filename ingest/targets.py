@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from kehoach import __version__
@@ -134,6 +135,26 @@ def named_mentions(plain: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _institution_keys() -> frozenset[str]:
+    return frozenset(k for k, _ in compiled_institutions())
+
+
+def resolve_levels(low: str, mentions: list[Mention]) -> list[Mention]:
+    """ "thư viện cấp tỉnh, cấp huyện, cấp xã": a bare level listed after an institution is that
+    institution at the level ("cấp huyện" -> thư viện cấp huyện)."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.key.startswith("cap-") and out and _CONNECTOR.match(low[out[-1].end : m.start]):
+            prev = out[-1].key
+            family = re.sub(r"-cap-[a-z]+$", "", prev)
+            key = f"{family}-{m.key}"
+            if family != prev and key in _institution_keys():
+                m = Mention(key, m.start, m.end)
+        out.append(m)
+    return out
+
+
 def find_metric(low: str, start: int, end: int, last: bool = False) -> tuple[str, int, int] | None:
     """The first (or last) metric phrase in low[start:end], as (key, start, end)."""
     best: tuple[str, int, int] | None = None
@@ -161,6 +182,8 @@ def group_at(low: str, mentions: list[Mention], i: int, forward: bool) -> list[M
         a, b = (mentions[j], mentions[k]) if forward else (mentions[k], mentions[j])
         if not _CONNECTOR.match(low[a.end : b.start]):
             break
+        if "," in low[a.end : b.start] and (b.key.startswith(a.key + "-") or a.key.startswith(b.key + "-")):
+            break  # "Đối với hệ thống bảo tàng, Bảo tàng tỉnh ...": a topic, then the institution meant
         group.append(mentions[k])
         j = k
     return group if forward else list(reversed(group))
@@ -172,7 +195,7 @@ _YEAR = re.compile(r"\bn\S{0,2}m\s+(20\d\d)\b(?!\s*[-–]\s*20\d\d)")
 _ANNUAL = re.compile(r"\b(?:h\S{0,2}ng|m\S{0,2})\s+n\S{0,2}m\b|trung\s+binh\s+m\S{0,2}\s+n\S{0,2}m")
 _DATE_BEFORE = re.compile(r"th\S{0,2}ng\s*\d{0,2}\s*$")
 _PER_YEAR_AFTER = re.compile(r"\s*(?:/\s*n\S{0,2}m\b|m\S{0,2}\s+n\S{0,2}m\b|h\S{0,2}ng\s+n\S{0,2}m\b|trong\s+n\S{0,2}m\b)")
-_PER_YEAR_NOUN_AFTER = re.compile(r"(?:\s*[a-z]+){0,4}\s*(?:/\s*|m\S{0,2}\s+)n\S{0,2}m\b")  # "bản sách/năm", "lớp năng khiếu mỗi năm"
+_PER_YEAR_NOUN_AFTER = re.compile(r"(?:\s*[a-z]+){0,4}\s*(?:/\s*|m\S{0,2}\s+)n\S{0,2}m\b|(?:,?\s+[a-z]+){0,8}\s+m\S{0,2}\s+n\S{0,2}m\s*(?=[.;,]|$)")  # "bản sách/năm", "lớp năng khiếu mỗi năm"
 # A deadline written after the number: "... 100% thư viện ... vào năm 2030", "... đến năm 2025."
 _YEAR_AFTER = re.compile(r"\b(?:v\S{0,2}o|d\S{0,2}n|tr\S{0,2}c|trong)\s+n\S{0,2}m\s+(20\d\d)\b(?!\s*[-–]\s*20\d\d)")
 _EVERY_N_YEARS = re.compile(r"(\d{1,2}|hai|ba|bon|nam)\s+n\S{0,2}m\s*$")
@@ -276,13 +299,18 @@ def assign_years(low: str, cands: list["_Cand"]) -> None:
                 c.year, c.period = year_after(low, c.end, c.sent.end)
         comma = low.find(",", c.end, limit)
         # "giai đoạn 2026 - 2030" of this number's own phrase: before it, or after it up to a comma
-        rng = period_range(low, own_from, c.q.start) or period_range(low, c.q.start, comma if comma >= 0 else limit)
+        # (after first: "tăng 6%/năm giai đoạn 2023 - 2025 và tăng 10%/năm giai đoạn 2026 - 2030")
+        rng = period_range(low, c.q.start, comma if comma >= 0 else limit) or period_range(low, own_from, c.q.start)
         if rng:
             c.period_start, c.period_end = rng
         if c.unit == "%" and c.period == "annual" and _GROWTH_BEFORE.search(low, max(c.sent.start, c.q.start - 30), c.q.start):
             c.unit = "%/năm"  # "mỗi năm ... tăng 5%": a yearly growth rate
-        if c.unit == "%/năm" and c.period != "by_year":
-            c.period = "annual"  # "tăng 10%/năm", "tăng 5% mỗi năm trong giai đoạn 2024 - 2026"
+        if c.unit == "%" and c.period == "annual" and _GROWTH_ANNUAL_BEFORE.search(low, max(c.sent.start, c.q.start - 40), c.q.start):
+            c.unit = "%/năm"  # "tăng hằng năm không dưới 5%": the yearly marker sits before the number
+        if c.unit == "%/năm" and c.period != "by_year" and rng:
+            c.year, c.period = rng[1], "by_year"  # "tăng 6 - 8%/năm giai đoạn 2023 - 2025": a rate kept until 2025
+        elif c.unit == "%/năm" and c.period != "by_year":
+            c.period = "annual"  # "tăng 10%/năm", "tăng 5% mỗi năm""
         elif c.period == "unknown" and c.per_year:
             c.period = "annual"
         elif c.period == "unknown" and rng:
@@ -402,6 +430,7 @@ def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) ->
             i += 1
             continue
         metric = _table_metric(low, lines, i, rows)
+        is_base = _baseline_columns(low[s:e], years, _plan_year(record))
         table_subject = _row_subject(low, lines, list(range(i - 1, max(-1, i - 4), -1)))  # "Chỉ tiêu đối với thư viện cấp huyện"
         block = list(range(i, j))
         for n, r in enumerate(rows):
@@ -412,7 +441,11 @@ def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) ->
             row_metric = _row_metric(low, lines, candidates) or metric
             rs, re_ = lines[r]
             vals = percents(low[rs:re_])
-            for year, (value, _, _) in zip(years, vals):
+            base: tuple[float, int] | None = None
+            for year, (value, _, _), baseline_col in zip(years, vals, is_base):
+                if baseline_col:
+                    base = (value, year)  # "Hiện trạng năm 2022": the row's starting point, not a target
+                    continue
                 targets.append(
                     Target(
                         subject=subject.key if subject else "khac",
@@ -425,11 +458,34 @@ def table_targets(record: PlanRecord, low: str, lines: list[tuple[int, int]]) ->
                         period="by_year",
                         span=record.span(rs, re_),
                         source="table",
+                        baseline=base[0] if base else None,
+                        baseline_year=base[1] if base else None,
                     )
                 )
         used.update(block)
         i = j
     return targets, used
+
+
+# A year column that reports where things stand, not a target: "Hiện trạng năm 2022",
+# "Thực hiện năm 2022", "Kết quả năm 2022", "Năm gốc 2020", "Ước đạt năm 2023".
+_BASELINE_HEADER = re.compile(r"hien\s+trang|thuc\s+hien|ket\s+qua|hien\s+nay|thuc\s+trang|nam\s+goc|co\s+so|\buoc\b|dat\s+duoc")
+
+
+def _baseline_columns(header: str, years: list[int], plan_year: int | None) -> list[bool]:
+    """For each year of a table header: does its column state a baseline (its own words, or a year
+    before the plan was issued)?"""
+    out = []
+    pos = 0
+    for y in years:
+        at = header.find(str(y), pos)
+        cell_start = max(header.rfind("\t", 0, at), header.rfind("|", 0, at), pos - 1) + 1
+        words = header[cell_start:at]
+        out.append(bool(_BASELINE_HEADER.search(words)) or (plan_year is not None and y < plan_year))
+        pos = at + 4
+    if all(out):
+        return [False] * len(years)  # never drop a whole table
+    return out
 
 
 def _row_subject(low: str, lines: list[tuple[int, int]], candidates: list[int]) -> Mention | None:
@@ -492,18 +548,56 @@ class _Cand:
 def prose_targets(record: PlanRecord, plain: str, low: str, lines: list[tuple[int, int]], skip: set[int]) -> list[Target]:
     out: list[Target] = []
     heading_subject: list[Mention] = []
-    for unit_start, unit_end, is_heading in _units(low, lines, skip):
+    aim = False  # inside a part headed "Mục tiêu" / "Chỉ tiêu": its numbers are commitments
+    aim_year: int | None = None  # "Chỉ tiêu cụ thể đến năm 2025"
+    stack: dict[int, tuple[bool, int | None]] = {}
+    for unit_start, unit_end, is_heading in _units(low, lines, skip, plain):
         if is_heading:
             ms = find_mentions(low, unit_start, unit_end)
             if ms:
                 heading_subject = [ms[0]]
+            aim, aim_year = _heading_context(plain[unit_start:unit_end], stack)
             if not find_quantities(low[unit_start:unit_end]):
                 continue
-        out.extend(_unit_targets(record, plain, low, unit_start, unit_end, heading_subject))
+        out.extend(_unit_targets(record, plain, low, unit_start, unit_end, heading_subject, aim, aim_year))
     return out
 
 
-def _units(low: str, lines: list[tuple[int, int]], skip: set[int]):
+_AIM_HEADING = re.compile(r"m\S{0,2}c\s+ti\S{0,2}u|ch\S\s+ti\S{0,2}u|ph\S{0,2}n\s+d\S{0,2}u|nhi\S{0,2}m\s+v\S{0,2}|gi\S{0,2}i\s+ph\S{0,2}p")
+_FACT_HEADING = re.compile(r"th\S{0,2}c\s+tr\S{0,2}ng|k\S{0,2}t\s+qu\S{0,2}|t\S{0,2}nh\s+h\S{0,2}nh|d\S{0,2}nh\s+gi\S{0,2}")
+_ROMAN_HEADING = re.compile(r"\s*[IVX]{1,5}[.)]\s")
+_LETTERED = re.compile(r"^\s*[a-zđ]\)\s")
+
+
+def _heading_level(heading: str) -> int:
+    if _ROMAN_HEADING.match(heading):
+        return 1
+    if _LETTERED.match(heading):
+        return 3
+    return 2
+
+
+def _heading_context(heading: str, stack: dict[int, tuple[bool, int | None]]) -> tuple[bool, int | None]:
+    """Whether the part a heading opens states aims, and its deadline year: its own words ("Mục
+    tiêu", "Chỉ tiêu ... đến năm 2025"; "Thực trạng", "Kết quả" for facts), else those of the
+    heading above it ("II. MỤC TIÊU" > "1. Đối với thư viện" > "a) ...")."""
+    level = _heading_level(heading)
+    heading = heading.lower()
+    for deeper in [k for k in stack if k >= level]:
+        del stack[deeper]
+    parent = next((stack[k] for k in sorted(stack, reverse=True)), (False, None))
+    year = _YEAR.search(heading)
+    if _AIM_HEADING.search(heading):
+        ctx = (True, int(year.group(1)) if year else parent[1])
+    elif _FACT_HEADING.search(heading):
+        ctx = (False, None)
+    else:
+        ctx = parent
+    stack[level] = ctx
+    return ctx
+
+
+def _units(low: str, lines: list[tuple[int, int]], skip: set[int], plain: str | None = None):
     """Paragraphs: a structural line plus the continuation lines after it (OCR text leaves
     sentences broken across lines); table lines are skipped."""
     cur: list[int] | None = None
@@ -514,7 +608,7 @@ def _units(low: str, lines: list[tuple[int, int]], skip: set[int]):
             cur = None
             continue
         line = low[s:e]
-        heading = bool(_HEADING.match(line)) and len(line) < 200
+        heading = (bool(_HEADING.match(line)) or bool(plain and _ROMAN_HEADING.match(plain, s))) and len(line) < 200
         if cur is None or _STRUCT.match(line) or heading:
             if cur:
                 yield cur[0], cur[1], False
@@ -528,10 +622,11 @@ def _units(low: str, lines: list[tuple[int, int]], skip: set[int]):
         yield cur[0], cur[1], False
 
 
-def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, heading_subject: list[Mention]) -> list[Target]:
+def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, heading_subject: list[Mention],
+                  aim: bool = False, aim_year: int | None = None) -> list[Target]:
     cands: list[_Cand] = []
     sents = sentences(plain, us, ue)
-    mentions_all = named_mentions(plain, find_mentions(low, us, ue))
+    mentions_all = resolve_levels(low, named_mentions(plain, find_mentions(low, us, ue)))
     for sent in sents:
         in_sentence = []
         for q in find_quantities(low[sent.start : sent.end]) + wholes(low, sent.start, sent.end, mentions_all):
@@ -544,11 +639,15 @@ def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, he
                 c.period = "annual"
         cands.extend(in_sentence)
     _link_baselines(low, cands)
-    _mark_achieved(record, low, cands)
+    _mark_achieved(record, low, cands, aim)
     cands = [c for c in cands if not c.is_baseline]
+    for c in cands:
+        if aim_year is not None and c.year is None and c.period == "unknown":
+            c.year, c.period = aim_year, "by_year"  # "Chỉ tiêu cụ thể đến năm 2025: - 80% thư viện ..."
     for c in cands:
         ms = [m for m in mentions_all if c.sent.start <= m.start and m.end <= c.sent.end]
         _assign_subject(low, c, ms)
+    _respective_runs(low, cands, mentions_all)
     _respectively(low, cands, mentions_all, sents)
     for n, c in enumerate(cands):
         if not c.subjects:
@@ -569,7 +668,12 @@ def _unit_targets(record: PlanRecord, plain: str, low: str, us: int, ue: int, he
     for c in cands:
         if not c.subjects and c.metric is None:
             continue  # "hỗ trợ 50% kinh phí": about no institution and no known metric, not a target
+        keys_done: set[str] = set()
         for subj in c.subjects or [None]:
+            if subj is not None:
+                if subj.key in keys_done:
+                    continue  # "thư viện xã, phòng đọc cơ sở": two names of one type are one target
+                keys_done.add(subj.key)
             span_start, span_end = c.q.start, c.end
             if subj is not None and c.immediate:
                 span_end = max(span_end, subj.end)
@@ -638,15 +742,32 @@ _TARGET_CUE = re.compile(r"ph\S{0,2}n\s+d\S{0,2}u|m\S{0,2}c\s+ti\S{0,2}u|ch\S\s+
 _ACHIEVED_STRONG = re.compile(r"(?<!\w)(?:hiện nay|hiện có|hiện tại|tính đến|đến nay|tới nay|năm qua|vừa qua|trước đây)(?!\w)")
 _ACHIEVED = re.compile(r"(?<!\w)(?:đã|đạt được)(?!\w)")
 _AIM = re.compile(r"(?<!\w)(?:phấn đấu|mục tiêu|sẽ|tiến tới|bảo đảm|đảm bảo|tối thiểu|ít nhất|nâng lên|(?:đến|vào|trước)(?: hết)? năm)(?!\w)")
+# Weaker signs of an aim, enough to keep a number that has no deadline ("Theo kế hoạch, ... tổ chức 20 cuộc").
+_AIM_LOOSE = re.compile(r"(?<!\w)(?:theo kế hoạch|chỉ tiêu|yêu cầu|cần|phải|hướng tới|nâng cao|duy trì|mỗi|hằng năm|hàng năm)(?!\w)")
 _BARE_YEAR = re.compile(r"(?:^|[\s,(])(?:trong\s+)?n\S{0,2}m\s+(20\d\d)\s*[,:]")
 
 
+_FULL_DATE = re.compile(r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(20\d\d)\b|ng\S{1,2}y\s+\d{1,2}\s+th\S{1,2}ng\s+\d{1,2}\s+n\S{1,2}m\s+(20\d\d)")
+
+
 def _plan_year(record: PlanRecord) -> int | None:
+    """The year the plan (or report) was issued: its header date, else its first full date (the dateline)."""
     date = record.header.date if record.header else None
-    return int(date[:4]) if date and date[:4].isdigit() else None
+    if date and date[:4].isdigit():
+        return int(date[:4])
+    return _latest_date_year(record.text)
 
 
-def is_achieved(record: PlanRecord, low: str, c: "_Cand", plan_year: int | None) -> bool:
+@lru_cache(maxsize=16)
+def _latest_date_year(text: str) -> int | None:
+    low = fold(text[:20000]).lower()
+    for m in _FULL_DATE.finditer(low):
+        if not re.search(r"tr\S{1,3}c|ch\S{1,2}m\s+nh\S{1,2}t|h\S{1,2}n", low[max(0, m.start() - 16) : m.start()]):
+            return int(m.group(1) or m.group(2))  # the dateline, not a deadline written further on
+    return None
+
+
+def is_achieved(record: PlanRecord, low: str, c: "_Cand", plan_year: int | None, timed: frozenset[int] = frozenset()) -> bool:
     """A number the text reports as reached ("Năm 2022, Thư viện tỉnh phục vụ 95.000 lượt",
     "hiện nay 45% ...", "đã đạt 30%"): a baseline, not a commitment."""
     cs = clause_start(low, c.sent.start, c.q.start)
@@ -655,24 +776,54 @@ def is_achieved(record: PlanRecord, low: str, c: "_Cand", plan_year: int | None)
         clause = low[cs : c.q.start]
     if _ACHIEVED_STRONG.search(clause):
         return True
+    sentence = record.text[c.sent.start : c.sent.end].lower()
+    if len(sentence) != c.sent.end - c.sent.start:
+        sentence = low[c.sent.start : c.sent.end]
+    if c.year_fixed and c.year is not None and plan_year is not None and c.year < plan_year and not _AIM.search(clause):
+        return True  # "Số lượt bạn đọc năm 2022 tăng 15%" in a plan of 2023: a result
+    if (c.period == "unknown" and c.year is None and c.q.qualifier in (None, "about") and not c.per_year
+            and c.sent.start not in timed and not _AIM.search(sentence) and not _AIM_LOOSE.search(sentence) and not _TARGET_CUE.search(low, c.sent.start, c.sent.end)):
+        return True  # no deadline, no yearly routine, no aim word anywhere: a statement of fact
+    if _ACHIEVED.search(clause) and not _AIM.search(clause) and _past_year_opener(low, c.sent.start, c.q.start, plan_year):
+        return True  # "Năm 2015, Thư viện tỉnh đã phục vụ trên 95.000 lượt": a past year and "đã", whatever the qualifier
+    past = _PAST_PERIOD.search(low, cs, c.q.start)
+    if past and plan_year is not None and int(past.group(1)) < int(past.group(2)) < plan_year and not _AIM.search(clause):
+        return True  # "Giai đoạn 2016 - 2020, Bảo tàng tỉnh đón trung bình 50.000 lượt khách mỗi năm" (a 2023 plan)
     if _AIM.search(clause) or c.q.qualifier in ("at_least", "at_most") or c.period == "annual":
         return False  # an aim, a floor or a yearly routine ("mỗi năm ... đã tổ chức ít nhất 15 cuộc")
     if _ACHIEVED.search(clause):
         return True
     bare = _BARE_YEAR.search(low, cs, c.q.start)
     if bare and c.year_fixed and c.year == int(bare.group(1)) and not _LEADING_PREP.search(low, max(cs, bare.start() - 8), bare.start() + 1):
-        return plan_year is None or c.year < plan_year
+        if plan_year is not None:
+            return c.year < plan_year
+        # no issue date known: a baseline when the sentence goes on to a later year ("Năm 2022 đạt 45%;
+        # phấn đấu đến năm 2025 đạt 70%") or says it was done ("Kết quả năm 2022: 100% ... đã ...")
+        later = any(int(y.group(1)) > c.year for y in _YEAR.finditer(low, c.q.end, c.sent.end))
+        return later or bool(_ACHIEVED.search(record.text[c.q.start : c.sent.end].lower()))
     return False
 
 
-def _mark_achieved(record: PlanRecord, low: str, cands: list["_Cand"]) -> None:
+# A period opening the clause: "Giai đoạn 2016 - 2020, ...", "Trong giai đoạn 2016-2020 ..."
+_PAST_PERIOD = re.compile(r"(?:^|[^\w])(?:trong\s+)?giai\s+do\S{0,2}n\s+(20\d\d)\s*[-–]\s*(20\d\d)\s*,")
+_YEAR_OPENER = re.compile(r"(?:^|[^\w])(?:trong\s+|v\S{0,2}o\s+)?n\S{0,2}m\s+(20\d\d)\s*,")
+
+
+def _past_year_opener(low: str, start: int, pos: int, plan_year: int | None) -> bool:
+    """A year before the plan's own year that opens a clause ("Năm 2022, ...")."""
+    return any(plan_year is None or int(m.group(1)) < plan_year for m in _YEAR_OPENER.finditer(low, start, pos))
+
+
+def _mark_achieved(record: PlanRecord, low: str, cands: list["_Cand"], aim: bool = False) -> None:
     """Baselines stated as facts are not targets; the next target of the same unit gets them."""
     plan_year = _plan_year(record)
+    # sentences with a deadline or a yearly routine: their other numbers belong to the same list
+    timed = frozenset(c.sent.start for c in cands if aim or c.period != "unknown" or c.year is not None or c.per_year)
     for i, c in enumerate(cands):
-        if c.is_baseline or not is_achieved(record, low, c, plan_year):
+        if c.is_baseline or not is_achieved(record, low, c, plan_year, timed):
             continue
         c.is_baseline = True
-        later = next((d for d in cands[i + 1 :] if d.unit == c.unit and d.baseline is None and not is_achieved(record, low, d, plan_year)), None)
+        later = next((d for d in cands[i + 1 :] if d.unit == c.unit and d.baseline is None and not is_achieved(record, low, d, plan_year, timed)), None)
         if later is not None:
             later.baseline = c.q.value
             later.baseline_year = c.year if c.period == "by_year" else None
@@ -708,6 +859,9 @@ def _assign_subject(low: str, c: _Cand, ms: list[Mention]) -> None:
         c.subjects = group_at(low, ms, before[-1], forward=False)
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:t\S{0,2}i|trong|cho|o)\s+(?:c\S{0,2}c\s+)?$")
+
+
 def _fallback_subject(low: str, c: _Cand, mentions_all: list[Mention], previous: list[_Cand], heading: list[Mention]) -> list[Mention]:
     ms = [m for m in mentions_all if c.sent.start <= m.start and m.end <= c.sent.end]
     cs = clause_start(low, c.sent.start, c.q.start)
@@ -716,9 +870,15 @@ def _fallback_subject(low: str, c: _Cand, mentions_all: list[Mention], previous:
         return group_at(low, ms, before[-1], forward=False)
     first = [i for i, m in enumerate(ms) if m.end <= c.q.start]
     if first:
+        m = ms[first[0]]
+        if c.unit not in ("%", "%/năm") and _PLACE_BEFORE.search(low, max(c.sent.start, m.start - 12), m.start):
+            return []  # "viên chức làm việc trong thư viện, bảo tàng; hằng năm tổ chức 02 lớp": where, not who
         return group_at(low, ms, first[0], forward=True)
     after = [i for i, m in enumerate(ms) if m.start >= c.q.end and low.rfind(";", c.q.end, m.start) < 0]
     if after:
+        m = ms[after[0]]
+        if c.unit not in ("%", "%/năm") and _PLACE_BEFORE.search(low, max(c.q.end, m.start - 12), m.start):
+            return []  # "tổ chức 03 lớp cho viên chức làm việc tại thư viện, bảo tàng": where, not who
         return group_at(low, ms, after[0], forward=True)
     for p in reversed(previous):
         if p.subjects:
@@ -730,6 +890,10 @@ def _fallback_subject(low: str, c: _Cand, mentions_all: list[Mention], previous:
 _ACTION_METRICS = frozenset({"luan-chuyen-sach", "so-hoa-tai-lieu", "dao-tao-boi-duong", "trung-bay-chuyen-de",
                              "lien-hoan-hoi-dien", "hoat-dong-giao-duc-trai-nghiem"})
 _GROWTH_BEFORE = re.compile(r"t\S{0,2}ng\s+(?:b\S{0,2}nh\s+qu\S{0,2}n\s+)?(?:kho\S{0,2}ng\s+|t\S{0,2}\s+)?$")
+# "tăng hằng năm (không dưới|khoảng|ít nhất) 5%": a growth verb, then the yearly marker, then the number
+_GROWTH_ANNUAL_BEFORE = re.compile(
+    r"t\S{0,2}ng\s+(?:b\S{0,2}nh\s+qu\S{0,2}n\s+)?(?:h\S{0,2}ng|m\S{0,2})\s+n\S{0,2}m\s+"
+    r"(?:(?:kh\S{0,2}ng\s+d\S{0,2}i|kho\S{0,2}ng|it\s+nh\S{0,2}t|t\S{0,2}i\s+thi\S{0,2}u|tr\S{0,2}n|t\S{0,2})\s+)?$")
 
 
 def _metric_for(low: str, c: _Cand, previous: list[_Cand]) -> tuple[str, int, int] | None:
@@ -765,7 +929,7 @@ def _respectively(low: str, cands: list[_Cand], mentions_all: list[Mention], sen
         trig = _RESPECTIVELY.search(low, sent.start, sent.end)
         if not trig:
             continue
-        loose = [c for c in cands if c.sent is sent and not c.immediate]
+        loose = [c for c in cands if c.sent is sent and not c.immediate and not c.respectively]
         vals = [c for c in loose if c.unit == loose[0].unit] if loose else []
         if len(vals) < 2:
             continue
@@ -794,6 +958,68 @@ def _respectively(low: str, cands: list[_Cand], mentions_all: list[Mention], sen
                 c.metric = same.metric
             elif src_cands:
                 c.metric = _metric_for(low, src_cands[0], [])
+
+
+_VALUE_GAP = re.compile(r"\s*[,;]?\s*(?:va\s+)?")
+_TO_SUBJECT = re.compile(r"\s*(?:c\S{0,2}c\s+)?")
+
+
+def _value_runs(low: str, cands: list[_Cand]) -> list[list[_Cand]]:
+    """Numbers of one unit written one after the other ("100%, 75% và 40%"), within a sentence."""
+    runs: list[list[_Cand]] = []
+    cur: list[_Cand] = []
+    for c in cands:
+        if cur and c.sent is cur[-1].sent and c.unit == cur[-1].unit and _VALUE_GAP.fullmatch(low, cur[-1].end, c.q.start):
+            cur.append(c)
+        else:
+            if len(cur) >= 2:
+                runs.append(cur)
+            cur = [c]
+    if len(cur) >= 2:
+        runs.append(cur)
+    return runs
+
+
+def _respective_runs(low: str, cands: list[_Cand], mentions_all: list[Mention]) -> None:
+    """A run of N values paired, in order, with N subjects:
+    (a) the subjects listed right after the run ("đạt 100%, 80% và 50% thư viện cấp tỉnh, cấp huyện,
+        cấp xã tương ứng") - N values before N listed subjects are read respectively, not crosswise;
+    (b) with "tương ứng" / "lần lượt" near the run and no list after it: the subjects the earlier
+        numbers of the sentence were given ("50% A và không dưới 20% B ...; đến năm 2030 lần lượt
+        80% và 45%"), else the last list of N subjects before the run in the sentence."""
+    for run in _value_runs(low, cands):
+        n = len(run)
+        sent = run[0].sent
+        ms = [m for m in mentions_all if sent.start <= m.start and m.end <= sent.end]
+        at = _TO_SUBJECT.match(low, run[-1].q.end).end()
+        first = next((i for i, m in enumerate(ms) if m.start == at), None)
+        source: list[Mention] = []
+        if first is not None:
+            group = group_at(low, ms, first, forward=True)
+            if len(group) == n:
+                source = group
+        if not source:
+            prev = [c for c in cands if c.sent is sent and c.end <= run[0].q.start]
+            lo = prev[-1].end if prev else sent.start
+            if not (_RESPECTIVELY.search(low, lo, run[0].q.start) or _RESPECTIVELY.match(low, _TO_SUBJECT.match(low, run[-1].end).end())):
+                continue
+            keys: list[Mention] = []
+            for c in prev:
+                if c.unit == run[0].unit:
+                    for m in c.subjects:
+                        if m.key not in {k.key for k in keys}:
+                            keys.append(m)
+            if len(keys) == n:
+                source = keys
+            else:
+                before = [m for m in ms if m.end <= run[0].q.start]
+                chain = _list_chain(low, before)
+                if len(chain) == n:
+                    source = chain
+        if len(source) != n:
+            continue
+        for c, m in zip(run, source):
+            c.subjects, c.respectively = [m], True
 
 
 def _list_chain(low: str, ms: list[Mention]) -> list[Mention]:

@@ -336,6 +336,11 @@ class TableRow:
     group_label: str | None
     number: str
     appendix: str | None
+    headers: list[str] = field(default_factory=list)  # the header row's cells, as written
+
+    def header(self, role: str) -> str:
+        i = self.roles.get(role)
+        return self.headers[i] if i is not None and i < len(self.headers) else ""
 
     def cell(self, role: str) -> Cell:
         i = self.roles.get(role)
@@ -349,6 +354,7 @@ def table_rows(lines: list[Line]) -> list[TableRow]:
     """Rows of the task tables (those with a content and a lead column), continuation lines merged."""
     rows: list[TableRow] = []
     roles: dict[str, int] | None = None
+    headers: list[str] = []
     group = group_label = appendix = None
     current: TableRow | None = None
     for line in lines:
@@ -363,6 +369,7 @@ def table_rows(lines: list[Line]) -> list[TableRow]:
         header = column_roles(raw_cells)
         if "content" in header and ("lead" in header or "coordinate" in header):
             roles, current, group = header, None, None
+            headers = [c.strip() for c in raw_cells]
             continue
         if roles is None:
             continue
@@ -373,7 +380,7 @@ def table_rows(lines: list[Line]) -> list[TableRow]:
             continue
         if first and re.match(r"^\d{1,3}\.?$", first):
             current = TableRow(line.start, line.end, [Cell() for _ in raw_cells], roles, group, group_label,
-                               first.rstrip("."), appendix)
+                               first.rstrip("."), appendix, headers)
             rows.append(current)
         elif current is None:
             continue
