@@ -9,17 +9,14 @@ and the machine it ran on.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
 
 from kehoach.config import bundled_corpus
 from kehoach.ingest.pipeline import extract_plan
+from machine import describe
 
 
-def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -29,7 +26,7 @@ def main() -> None:
     files = bundled_corpus()
     for f in files:  # warm-up: imports, model loading
         extract_plan(f)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     print(f"{'plan':<32} {'KB':>6} {'ms':>8} {'MB/s':>7} {'ms (no repair)':>15}")
     total_bytes = total_s = 0.0
     for f in files:

@@ -13,22 +13,14 @@ average is printed so a reader can judge the wall-clock one.
 from __future__ import annotations
 
 import os
-import platform
 import sys
 import time
 from pathlib import Path
+from machine import describe
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}"
+    return describe()
 
 
 REPEATS = 3
