@@ -1,8 +1,8 @@
 """Passages: the units search returns, cut from a plan's document tree.
 
-A passage is one leaf of the tree (a bullet, a lettered item, a paragraph, a table row
-read with its table header, a short section without children) with the heading path
-above it prepended, so "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under
+A passage is one leaf of the tree (a bullet or sub-bullet, a lettered item, a paragraph,
+a table row read with its table header, a short section without children) with the
+heading path above it prepended (including the lead-in sentence of a list), so "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under
 "2. Sở Giáo dục và Đào tạo" can be understood alone. Its id is the segment's graph IRI,
 so a hit links straight into the graph store.
 
@@ -23,8 +23,14 @@ from kehoach.ingest.vietnamese import fold_lower, is_upper_heading
 
 # Segments that carry content worth returning. Header, title block and signature are
 # metadata (the plan's header is in the graph), a table is only a container of rows.
-CONTENT_KINDS = {"preamble", "part", "section", "item", "bullet", "paragraph", "appendix", "row", "closing"}
+CONTENT_KINDS = {"preamble", "part", "section", "item", "bullet", "subbullet", "paragraph", "appendix", "row", "closing"}
 HEADING_KINDS = {"part", "section", "item", "appendix"}
+# A paragraph or bullet ending in a colon introduces the items under it ("Kinh phí triển
+# khai thực hiện Kế hoạch:" above "- Nguồn ngân sách sự nghiệp ..."): it is read as
+# context of each of them. (A parent without the colon is usually a paragraph the
+# segmenter hung bullets on, not a lead-in: it is left out.)
+LEAD_IN_KINDS = {"paragraph", "bullet"}
+MAX_LEAD_IN_CHARS = 160
 # Nothing under these is searchable content: the distribution list ("Nơi nhận"), signer.
 SKIP_SUBTREES = {"header", "title", "closing", "signature"}
 MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
@@ -137,6 +143,8 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
         while parent is not None:
             if parent.kind in HEADING_KINDS:
                 path.append(_heading_of(parent))
+            elif parent.kind in LEAD_IN_KINDS and is_lead_in(parent.text):
+                path.append(_clip(parent.text.strip(), MAX_LEAD_IN_CHARS))
             elif parent.kind == "row":  # group row of a table: "I TRIỂN KHAI MÔ HÌNH ..."
                 path.append(_clip(" ".join(c.strip() for c in (parent.cells or [parent.text]) if c), 120))
             parent = by_id.get(parent.parent) if parent.parent else None
@@ -151,6 +159,11 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
         for n, chunk in enumerate(chunks):
             out.append(_make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, seg.span))
     return out
+
+
+def is_lead_in(text: str) -> bool:
+    """A sentence that introduces a list: it ends with a colon."""
+    return text.rstrip().endswith(":")
 
 
 def _under(seg: Segment, by_id: dict[str, Segment], kinds: set[str]) -> bool:

@@ -82,6 +82,21 @@ def test_passages_link_to_graph_and_quote_the_original(records):
     assert [p.id for p in again] == ids
 
 
+def test_list_items_keep_their_lead_in_and_sub_bullets_are_searchable(records):
+    passages = passages_from_record(records["khanh-hoa-2023-kh-svhtt"])
+    funding = [p for p in passages if p.text.startswith("- Nguồn ngân sách sự nghiệp")]
+    assert len(funding) == 1
+    # the sentence introducing the list ("...:") is part of the item's context
+    assert funding[0].section.endswith("Kinh phí triển khai thực hiện Kế hoạch:")
+    assert "Kinh phí triển khai" in funding[0].index_text
+    # "+ ..." items under a bullet ending with a colon are passages of their own
+    subs = [p for p in passages if p.kind == "subbullet"]
+    assert subs and all(p.text.startswith("+") for p in subs)
+    # a paragraph without the colon that bullets hang under is not a lead-in
+    hung_yen = passages_from_record(records["hung-yen-2023-kh-ubnd"])
+    assert not any("Công tác xử lý kỹ thuật" in p.section for p in hung_yen)
+
+
 def test_gold_matching_and_metrics():
     gold = [GoldItem("p", 100, 150, 2, "x" * 50), GoldItem("p", 400, 420, 1, "y" * 20)]
     assert matches("p", 90, 160, gold[0]) and not matches("q", 90, 160, gold[0])
