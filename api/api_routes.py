@@ -36,8 +36,11 @@ def _store(request: Request):
 
 
 def cached(request: Request, key: str, compute):
-    """Per-app cache: the store is read-only while the server runs, so answers never go stale."""
-    cache = request.app.state.__dict__.setdefault("api_cache", {})
+    """Per-app cache of answers read from the store; emptied when an ingest changes the
+    store (api/data.py `reopen_if_changed`), so answers never go stale."""
+    cache = getattr(request.app.state, "api_cache", None)
+    if cache is None:
+        cache = request.app.state.api_cache = {}
     if key not in cache:
         cache[key] = compute()
     return cache[key]
@@ -74,7 +77,8 @@ async def health(request: Request) -> dict:
         "query_timeout_s": settings.query_timeout,
         "row_limit": settings.row_limit,
         "sparql_workers": pool.size,
-        "sparql": {"queries": pool.stats.queries, "timeouts": pool.stats.timeouts, "respawns": pool.stats.respawns},
+        "store_generation": getattr(getattr(request.app.state, "generation_watch", None), "seen", None),
+        "sparql": {"queries": pool.stats.queries, "timeouts": pool.stats.timeouts, "respawns": pool.stats.respawns, "reloads": pool.stats.reloads},
     }
 
 

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kehoach import __version__
+from kehoach.api.data import GenerationWatch, reopen_if_changed
 from kehoach.api.limits import BodySizeLimit, RateLimit
 from kehoach.api.pool import QueryPool
 from kehoach.api.settings import Settings
@@ -67,6 +68,18 @@ def _mount_api_docs(app: FastAPI) -> None:
         )
 
 
+class ReopenAfterIngest:
+    """Before each request, reopen the store and index if an ingest changed them (api/data.py)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            reopen_if_changed(scope["app"])
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
 
@@ -75,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = QueryPool(str(settings.oxigraph_dir), settings.sparql_workers, settings.query_timeout, settings.queue_wait)
         await pool.start()
         app.state.pool = pool
+        app.state.generation_watch = GenerationWatch(settings.store_dir)
         warm = asyncio.create_task(asyncio.to_thread(_warm_up, app))
         try:
             yield
@@ -103,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _mount_api_docs(app)
+    app.add_middleware(ReopenAfterIngest)
     # Outermost first: a flood is turned away before its body is read.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimit, rate=settings.rate_per_second, burst=settings.rate_burst)

@@ -1,5 +1,11 @@
 """Read access for the JSON API: the store (read-only) and the search engine, opened lazily.
 
+A read-only store shows the data as it was when it was opened. Every ingest rewrites the
+store's generation token (graph/store.py); `reopen_if_changed`, called before each
+request, notices a new token (one small file read a second at most) and drops what is
+open and the answers cached from it, so the next request reopens the store and the index
+and the SPARQL workers are replaced: `kehoach ingest` beside a running `kehoach serve` needs no restart.
+
 The API reads the graph with the project's named SPARQL queries (graph/queries/*.rq, plus
 the api-*.rq ones written for it), never with ad-hoc query strings built from user input:
 user values travel as pyoxigraph substitutions, so no request can inject SPARQL.
@@ -8,6 +14,7 @@ user values travel as pyoxigraph substitutions, so no request can inject SPARQL.
 from __future__ import annotations
 
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,6 +96,50 @@ def get_search(app):
                 raise Unavailable(f"The search index at {search_dir} could not be opened: {error}") from error
             app.state.search_engine = engine
     return engine
+
+
+GENERATION_CHECK_SECONDS = 1.0  # how often a request may look at the generation token
+
+
+class GenerationWatch:
+    """Tells when a store directory's generation token differs from the one last seen."""
+
+    def __init__(self, directory: Path, every: float = GENERATION_CHECK_SECONDS) -> None:
+        from kehoach.graph.store import read_generation
+
+        self._read = read_generation
+        self.directory = Path(directory)
+        self.every = every
+        self.seen = read_generation(self.directory)
+        self._next_check = time.monotonic() + every
+
+    def changed(self) -> bool:
+        now = time.monotonic()
+        if now < self._next_check:
+            return False
+        self._next_check = now + self.every
+        current = self._read(self.directory)
+        if current == self.seen:
+            return False
+        self.seen = current
+        return True
+
+
+def reopen_if_changed(app) -> bool:
+    """Drop the open store and search engine, and recycle the SPARQL workers, when an
+    ingest changed the store since they were opened. Requests already running keep the
+    objects they hold (closed when the last one lets go)."""
+    watch = getattr(app.state, "generation_watch", None)
+    if watch is None or not watch.changed():
+        return False
+    with _lock:
+        app.state.search_engine = None
+        app.state.api_store = None
+        app.state.api_cache = {}
+    pool = getattr(app.state, "pool", None)
+    if pool is not None:
+        pool.recycle()
+    return True
 
 
 def close_resources(app) -> None:

@@ -28,8 +28,9 @@ PIPE_LIMIT = 1 << 30  # largest reply; the row limit keeps real ones far smaller
 class _Worker:
     """One child process; `ready` is awaited before its first query."""
 
-    def __init__(self, store_path: str) -> None:
+    def __init__(self, store_path: str, generation: int = 0) -> None:
         self.store_path = store_path
+        self.generation = generation  # the pool's generation when this worker opened the store
         self.process: asyncio.subprocess.Process | None = None
         self.problem: str | None = None
         self.started = asyncio.ensure_future(self._start())
@@ -70,6 +71,7 @@ class PoolStats:
     timeouts: int = 0
     respawns: int = 0
     busy_refusals: int = 0
+    reloads: int = 0  # times the store changed and the workers were replaced
 
 
 class QueryPool:
@@ -81,23 +83,41 @@ class QueryPool:
         self.stats = PoolStats()
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
+        self._generation = 0
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
         for _ in range(self.size):
             self._add_worker()
 
+    def recycle(self) -> None:
+        """The store changed: every worker opened before now is replaced before its next
+        query (a read-only store keeps showing the data of when it was opened)."""
+        self._generation += 1
+        self.stats.reloads += 1
+
     def _add_worker(self) -> None:
-        worker = _Worker(self.store_path)
+        worker = _Worker(self.store_path, self._generation)
         self._all.add(worker)
         assert self._idle is not None
         self._idle.put_nowait(worker)
 
-    async def _replace(self, worker: _Worker) -> None:
+    async def _replace(self, worker: _Worker, count: bool = True) -> None:
         self._all.discard(worker)
-        self.stats.respawns += 1
+        if count:
+            self.stats.respawns += 1
         self._add_worker()
         await worker.kill()
+
+    async def _take_worker(self) -> _Worker:
+        """An idle worker of the current generation (stale ones are replaced on the way)."""
+        assert self._idle is not None
+        deadline = time.monotonic() + self.queue_wait
+        while True:
+            worker = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - time.monotonic()))
+            if worker.generation == self._generation:
+                return worker
+            await self._replace(worker, count=False)
 
     async def stop(self) -> None:
         for worker in list(self._all):
@@ -107,7 +127,7 @@ class QueryPool:
     async def run(self, request: QueryRequest) -> Outcome:
         assert self._idle is not None, "QueryPool.start() was not called"
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.queue_wait)
+            worker = await self._take_worker()
         except asyncio.TimeoutError:
             self.stats.busy_refusals += 1
             outcome = Outcome.error(503, f"All {self.size} query workers stayed busy for {self.queue_wait:g} s; try again shortly.")

@@ -3,6 +3,8 @@
 Layout of a store directory:
     {dir}/oxigraph/   the RDF store (RocksDB, opened by one writer process at a time)
     {dir}/search/     the search indexes (kehoach.search), kept beside it
+    {dir}/generation  a token rewritten after every change (ingest, index rebuild), so
+                      a running server knows to reopen what it has open read-only
 
 Replacing a plan is one SPARQL Update request (`DROP SILENT GRAPH g ; INSERT DATA {...}`),
 which Oxigraph applies as one transaction: readers see either the old plan or the new
@@ -29,6 +31,31 @@ EXPORT_FORMATS = {
 }
 # Formats that cannot hold named graphs get the union of all plan graphs.
 _TRIPLE_ONLY = {"turtle", "ntriples"}
+
+
+GENERATION_FILE = "generation"
+
+
+def mark_changed(directory: str | Path) -> str:
+    """Record that the store's content changed: a new token in {dir}/generation, written
+    atomically (readers see the old token or the new one, never half of one)."""
+    import os
+    import time
+
+    directory = Path(directory)
+    token = f"{time.time_ns()}-{os.getpid()}"
+    tmp = directory / f".{GENERATION_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(token, encoding="ascii")
+    os.replace(tmp, directory / GENERATION_FILE)
+    return token
+
+
+def read_generation(directory: str | Path) -> str | None:
+    """The store's current change token, or None before its first recorded change."""
+    try:
+        return (Path(directory) / GENERATION_FILE).read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        return None
 
 
 class StoreError(Exception):

@@ -4,6 +4,8 @@ This is the one place that writes to both the graph (graph/) and the search inde
 (search/), so the two stay consistent. A file that fails is reported with a one-line
 reason and skipped; it never leaves a half-written plan behind (graph writes are
 atomic per plan, and the index is only updated for plans whose graph was written).
+When anything was written, the store's generation token changes (graph/store.py), which
+tells a running server to reopen the store and the index.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kehoach.graph.store import PlanStore
+from kehoach.graph.store import PlanStore, mark_changed
 from kehoach.ingest.errors import IngestError
 from kehoach.ingest.records import PlanRecord
 
@@ -76,4 +78,6 @@ def ingest_files(
                 report.indexed_passages = engine.index_records([r for r, _, _ in report.ingested])
         except Exception as exc:  # the graph is written; say plainly the index is not
             report.search_error = f"{type(exc).__name__}: {exc}"
+    if report.ingested:
+        mark_changed(store.directory)  # a running `kehoach serve` reopens the store
     return report

@@ -207,6 +207,7 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
     """(Re)build the search index from plan files (normally `kehoach ingest` does this)."""
     import shutil
 
+    from kehoach.graph.store import mark_changed
     from kehoach.ingest.pipeline import extract_plan
 
     from .engine import SearchEngine
@@ -224,4 +225,6 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
         _fail(str(error))
     t0 = time.perf_counter()
     n = engine.index_records(extract_plan(f) for f in files)
+    engine.close()
+    mark_changed(store_dir)  # a running `kehoach serve` reopens the index
     click.echo(f"indexed {n} passages from {len(files)} plans in {time.perf_counter() - t0:.1f} s ({engine.embedder.model_id})")
