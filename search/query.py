@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,9 +102,13 @@ def detect_language(text: str) -> str:
     return "vi"
 
 
-def analyse_query(text: str, restore: bool = True, translate: bool = True, expand: bool = False) -> QueryInfo:
+def analyse_query(text: str, restore: bool = True, translate: bool = True, expand: bool | Collection[str] = False) -> QueryInfo:
+    """How a query is read. `expand`: add SKOS synonyms to the keyword text of Vietnamese
+    queries — True for all, or the kinds of query ("vi", "vi-folded") to expand."""
     accented = has_diacritics(text)
     language = detect_language(text)
+    if not isinstance(expand, bool):
+        expand = language == "vi" and ("vi" if accented else "vi-folded") in expand
     vector_text = text
     keyword_text = text
     if restore and language == "vi" and not accented:

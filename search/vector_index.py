@@ -104,14 +104,22 @@ def write_manifest(directory: Path, manifest: dict) -> None:
     os.replace(tmp, directory / MANIFEST_FILE)
 
 
-def check_model(manifest: dict | None, model_id: str, dim: int, directory: Path) -> None:
-    """Refuse to mix models: the index must have been built by this embedder."""
+def check_model(manifest: dict | None, model_id: str, dim: int, directory: Path, passage_vectors: str | None = None) -> None:
+    """Refuse to mix models: the index must have been built by this embedder (and, when
+    given, with this recipe for passage vectors)."""
     if manifest is None:
         return
+    if passage_vectors is not None and manifest.get("passage_vectors") != passage_vectors:
+        raise ModelMismatchError(
+            f"the search index in {directory} was built by an older kehoach whose passage vectors "
+            f"({manifest.get('passage_vectors', 'one view: heading path + text')!r}) differ from this "
+            f"version's ({passage_vectors!r}): rebuild it from the plans in the store "
+            f"with `kehoach search-index --rebuild --store {directory.parent}`."
+        )
     if manifest.get("model_id") != model_id or int(manifest.get("dim", dim)) != dim:
         raise ModelMismatchError(
             f"the search index in {directory} was built with embedding model "
             f"{manifest.get('model_id')!r} (dim {manifest.get('dim')}), but the configured model is "
             f"{model_id!r} (dim {dim}). Query with the same model, or rebuild the index "
-            f"(`kehoach search-reindex` / SearchEngine.rebuild) with the new one."
+            f"(`kehoach search-index --rebuild --store {directory.parent} --embedder SPEC`) with the new one."
         )

@@ -54,22 +54,6 @@ def _load(paths: tuple[str, ...]) -> tuple[PlanRecord, ...]:
     return tuple(extract_plan(p) for p in paths)
 
 
-def load_records_from_store(store) -> list[PlanRecord]:
-    """The plans held in a store (a pyoxigraph Store or a PlanStore), re-read from the
-    original text the graph keeps for each, so the service compares what it serves."""
-    from kehoach.config import named_query
-    from kehoach.ingest.pipeline import extract_plan_text
-    from kehoach.ontology.namespaces import PREFIXES
-
-    raw = getattr(store, "store", store)
-    rows = raw.query(named_query("plan-sources"), use_default_graph_as_union=True, prefixes=PREFIXES)
-    return [
-        extract_plan_text(row["text"].value, row["id"].value, source_path=row["file"].value if row["file"] else row["id"].value,
-                          encoding=row["encoding"].value if row["encoding"] else "utf-8")
-        for row in rows
-    ]
-
-
 def programme_id(name: str) -> str:
     """"208", "208/QĐ-TTg", "208/qđ-ttg" -> "208/QĐ-TTg" (unknown names are kept as given)."""
     number = name.split("/")[0].strip()
