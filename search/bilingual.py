@@ -559,9 +559,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 @lru_cache(maxsize=1)
 def _ontology_labels() -> dict[str, dict[str, list[str]]]:
-    """subject IRI -> {"en": prefLabels, "vi": prefLabels, "vi-alt": altLabels, "vi-hidden":
-    hiddenLabels} from the ontology's SKOS labels (schemes.ttl, kehoach.ttl); empty if it
-    cannot be read."""
+    """subject IRI -> {"en": prefLabels, "vi": prefLabels, "vi-alt": altLabels} from the
+    ontology's SKOS labels (schemes.ttl, kehoach.ttl); empty if it cannot be read."""
     try:
         import pyoxigraph as ox
 
@@ -576,12 +575,12 @@ def _ontology_labels() -> dict[str, dict[str, list[str]]]:
             continue
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             predicate = quad.predicate.value
-            if predicate not in (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel") or not isinstance(quad.object, ox.Literal):
+            if predicate not in (SKOS + "prefLabel", SKOS + "altLabel") or not isinstance(quad.object, ox.Literal):
                 continue
             lang = quad.object.language
             if lang not in ("en", "vi"):
                 continue
-            key = lang if predicate.endswith("prefLabel") else f"{lang}-alt" if predicate.endswith("altLabel") else f"{lang}-hidden"
+            key = lang if predicate.endswith("prefLabel") else f"{lang}-alt"
             out.setdefault(quad.subject.value, {}).setdefault(key, []).append(quad.object.value)
     return out
 
@@ -600,38 +599,31 @@ def ontology_lexicon() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def _folded_names(values: list[str]) -> list[str]:
+@lru_cache(maxsize=1)
+def vietnamese_synonyms() -> list[tuple[str, ...]]:
+    """Folded Vietnamese labels (pref + alt) of each SKOS concept with at least two."""
     from kehoach.ingest.vietnamese import fold_lower
 
-    names = (" ".join(re.findall(r"[a-z0-9%]+", fold_lower(x))) for x in values)
-    return [n for n in dict.fromkeys(names) if n]
-
-
-@lru_cache(maxsize=1)
-def vietnamese_concepts() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Per SKOS concept: (folded labels a query may contain — pref, alt and hidden —,
-    folded labels an expansion adds — pref and alt)."""
-    out = []
+    groups = []
     for labels in _ontology_labels().values():
-        shown = _folded_names(labels.get("vi", []) + labels.get("vi-alt", []))
-        hidden = [n for n in _folded_names(labels.get("vi-hidden", [])) if n not in shown]
-        if len(shown) + len(hidden) > 1:
-            out.append((tuple(shown + hidden), tuple(shown)))
-    return out
+        names = [fold_lower(x) for x in labels.get("vi", []) + labels.get("vi-alt", [])]
+        names = list(dict.fromkeys(" ".join(re.findall(r"[a-z0-9%]+", n)) for n in names))
+        if len(names) > 1:
+            groups.append(tuple(n for n in names if n))
+    return groups
 
 
 def expand_vietnamese(text: str) -> str:
     """The query plus the other labels of every SKOS concept one of whose labels (of two
-    syllables or more, hidden labels included) it contains: "thư viện xã" also asks for
-    "phòng đọc cơ sở", "điểm bưu điện văn hóa xã"; "lấy tiền" (a hidden label) for "kinh
-    phí", "nguồn ngân sách". Whether this helps is measured (`kehoach eval search`)."""
+    syllables or more) it contains: "thư viện xã" also asks for "phòng đọc cơ sở",
+    "điểm bưu điện văn hóa xã". Whether this helps is measured (`kehoach eval search`)."""
     from kehoach.ingest.vietnamese import fold_lower
 
     folded = " " + " ".join(re.findall(r"[a-z0-9%]+", fold_lower(text))) + " "
     extra: list[str] = []
-    for matched_by, added in vietnamese_concepts():
-        if any(len(n.split()) >= 2 and f" {n} " in folded for n in matched_by):
-            extra += [n for n in added if f" {n} " not in folded and n not in extra]
+    for group in vietnamese_synonyms():
+        if any(len(n.split()) >= 2 and f" {n} " in folded for n in group):
+            extra += [n for n in group if f" {n} " not in folded and n not in extra]
     return text if not extra else text + " ; " + " ; ".join(extra)
 
 

