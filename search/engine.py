@@ -48,7 +48,7 @@ FOREIGN_VECTOR_TEXT = "both"  # what the embedder reads for an English query: or
 # Chosen per kind of query by cross-validation (search/evaluate.py); the folds pick 0 for
 # Vietnamese queries, where BM25 already matches the agency name as a phrase.
 AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.5}
-EXPAND_QUERIES = frozenset({"vi"})  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated)
+EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
 
