@@ -1,11 +1,11 @@
 """Search quality on the hand-written question sets (tests/eval/search-questions*.jsonl).
 
-Two sets, both written by hand from the plans: the development set (search-questions.jsonl,
-137 questions, written while the search was built) and held-out set 1
-(search-questions-heldout-1.jsonl, 100 questions written blind by a session that never saw
-the search code or its results; its first scoring, before any change made because of it,
-is kept beside it). `kehoach eval search` reads both by default, reports each set's
-overall figures as well as the slices, and cross-validates over all of them.
+Sets written by hand from the plans: the development set (search-questions.jsonl, 137
+questions, written while the search was built) and held-out sets
+(search-questions-heldout-N.jsonl; 100 and 80 questions) written blind by sessions that
+never saw the search code or its results; each one's first scoring, before any change
+made because of it, is kept beside it. `kehoach eval search` reads them all by default,
+reports each set's overall figures as well as the slices, and cross-validates over all.
 
 Gold answers are given as (plan id, exact quote of the ORIGINAL text, grade), never as
 passage ids, so they survive changes in segmentation. A retrieved passage counts as an
