@@ -101,7 +101,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     from kehoach.corpus import __file__ as corpus_init
 
     from . import evaluate as ev
-    from .engine import AGENCY_BOOSTS, FOREIGN_VECTOR_TEXT, PROVINCE_BOOST
+    from .engine import AGENCY_BOOSTS, FOREIGN_VECTOR_TEXT, PROVINCE_BOOST, TARGET_BOOST
     from .fusion import DEFAULT_WEIGHTS
 
     corpus_dir = corpus_dir or Path(corpus_init).parent
@@ -141,6 +141,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             "shipped_weights": DEFAULT_WEIGHTS,
             "shipped_province_boost": PROVINCE_BOOST,
             "shipped_agency_boosts": AGENCY_BOOSTS,
+            "shipped_target_boost": TARGET_BOOST,
             "shipped_english_vector_text": FOREIGN_VECTOR_TEXT,
             "cv_settings": chosen,
             "settings_chosen_on_all_questions": ev.cross_validated_weight.full_data,

@@ -31,7 +31,7 @@ from kehoach.ingest.vietnamese import fold_lower
 from .embedders import CachingEmbedder, Embedder, make_embedder
 from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
-from .passages import Passage, lead_agencies, passages_from_record, query_agencies
+from .passages import Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
 from .query import analyse_query
 from .vector_index import ModelMismatchError, VectorIndex, check_model, read_manifest, write_manifest
 
@@ -48,6 +48,10 @@ FOREIGN_VECTOR_TEXT = "both"  # what the embedder reads for an English query: or
 # Chosen per kind of query by cross-validation (search/evaluate.py); the folds pick 0 for
 # Vietnamese queries, where BM25 already matches the agency name as a phrase.
 AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.5}
+# x best score, added to passages stating a target (kh:Target in the graph) on the
+# institution type and metric the query names ("tỷ lệ thư viện cấp huyện cung cấp dịch vụ
+# học tập suốt đời"); cross-validated with the province boost (search/evaluate.py).
+TARGET_BOOST = 0.1
 EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
@@ -110,6 +114,7 @@ class SearchEngine:
         self.expand_queries = EXPAND_QUERIES  # Vietnamese queries: SKOS synonyms added to BM25 (measured)
         self.province_boost = PROVINCE_BOOST
         self.agency_boosts = dict(AGENCY_BOOSTS)
+        self.target_boost = TARGET_BOOST
         self._lead_agency: dict[int, frozenset[str]] = {}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
@@ -194,9 +199,12 @@ class SearchEngine:
         passages: see benchmarks/bench_search.py)."""
         self._lead_agency = {}
         ids, prov, prov_name, prov_code, year, plan, kind, progs = [], [], [], [], [], [], [], []
+        self._targets: dict[int, frozenset[str]] = {}  # only passages stating targets (a few in ten)
         for i, d in self._db.execute("SELECT id, data FROM passages ORDER BY id"):
             row = json.loads(d)
             ids.append(i)
+            if row.get("targets"):
+                self._targets[int(i)] = frozenset(row["targets"])
             prov_name.append(row.get("province") or "")
             prov.append(fold_lower(row.get("province") or ""))
             prov_code.append(row.get("province_code") or "")
@@ -417,7 +425,7 @@ class SearchEngine:
         `weight` (vector share in the fusion) overrides the per-query-kind default."""
         c = self.candidates(query, mask, mode)
         weight = self.weights.get(c.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
-        return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0, self.agency_boosts.get(c.kind, 0.0))
+        return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0, self.agency_boosts.get(c.kind, 0.0), self.target_boost)
 
     def _vector_text(self, info) -> str:
         """What the embedder reads: for an English query, as typed ("original"), its
@@ -461,6 +469,9 @@ class SearchEngine:
         # Agencies the query names, looked up only where they can change the ranking.
         agencies = query_agencies(query, info.vector_text, info.keyword_text) if mode == "hybrid" and self.agency_boosts.get(info.kind, 0.0) else set()
         leads = np.array([bool(agencies) and bool(self.lead_agencies(c, agencies) & agencies) for c in ids_all], dtype=bool)
+        # Targets the query asks about, matched against the targets each passage states.
+        wanted = query_target_keys(info.vector_text, info.keyword_text) if mode == "hybrid" and self.target_boost else set()
+        states = np.array([bool(wanted) and bool(wanted & self._targets.get(c, frozenset())) for c in ids_all], dtype=bool)
         named = {fold_lower(p) for p in self.provinces_in(query)}
         in_named = np.array([bool(named) and self._prov[self._row_of[c]] in named for c in ids_all], dtype=bool)
         return Candidates(
@@ -473,6 +484,7 @@ class SearchEngine:
             vector_rank=vec_rank,
             in_named_province=in_named,
             led_by_named_agency=leads,
+            states_named_target=states,
         )
 
     def lead_agencies(self, pid: int, wanted: set[str] | None = None) -> frozenset[str]:
@@ -580,6 +592,7 @@ class Candidates:
     vector_rank: list[int]
     in_named_province: np.ndarray  # passage is from a province named in the query
     led_by_named_agency: np.ndarray | None = None  # passage is headed by an agency the query names
+    states_named_target: np.ndarray | None = None  # passage states a target on what the query names
 
 
 def passage_vectors(embedder: Embedder, passages: Sequence[Passage]) -> np.ndarray:
@@ -599,14 +612,17 @@ def passage_vectors(embedder: Embedder, passages: Sequence[Passage]) -> np.ndarr
     return out
 
 
-def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: float, agency_boost: float = 0.0) -> dict[int, tuple[float, dict[str, float]]]:
+def fuse(
+    c: Candidates, mode: str, fusion: str, weight: float, province_boost: float, agency_boost: float = 0.0, target_boost: float = 0.0
+) -> dict[int, tuple[float, dict[str, float]]]:
     """Candidate id -> (final score, per-method scores) for one mode and fusion setting.
 
     The province boost adds `province_boost` x the best score to passages from a province
     the query names ("thư viện xã ở Ninh Bình"): a named province is a strong hint
     (its value is cross-validated with the weights, search/evaluate.py). The agency boost
-    (hybrid mode only, applied first) does the same for passages headed by an agency the
-    query names."""
+    and the target boost (hybrid mode only, applied first) do the same for passages headed
+    by an agency the query names, and for passages stating a target (in the graph) on the
+    institution type and metric the query names."""
     if mode == "keyword":
         keep = c.keyword > 0
         fused = c.keyword
@@ -625,6 +641,8 @@ def fuse(c: Candidates, mode: str, fusion: str, weight: float, province_boost: f
     fused = np.asarray(fused, dtype=np.float64)
     if agency_boost and mode == "hybrid" and fusion == "weighted" and c.led_by_named_agency is not None and c.led_by_named_agency.any():
         fused = fused + agency_boost * float(fused.max()) * c.led_by_named_agency
+    if target_boost and mode == "hybrid" and fusion == "weighted" and c.states_named_target is not None and c.states_named_target.any():
+        fused = fused + target_boost * float(fused.max()) * c.states_named_target
     if province_boost and c.in_named_province[keep].any():
         fused = fused + province_boost * float(fused[keep].max()) * c.in_named_province
     out = {}

@@ -194,6 +194,7 @@ def summarise(questions: Sequence[Question], per_q: dict[str, dict[str, float]])
 
 BOOST_GRID = (0.0, 0.15, 0.25, 0.5, 1.0)
 AGENCY_BOOST_GRID = (0.0, 0.1, 0.25, 0.5)  # per kind of query; ties go to the smaller boost
+TARGET_BOOST_GRID = (0.0, 0.1, 0.25, 0.5)  # one value, chosen with the province boost
 # Query aids chosen by cross-validation, each only for the kinds of query it changes:
 # name -> (engine attributes, kinds of query it applies to).
 QUERY_AIDS: dict[str, tuple[dict[str, Any], frozenset[str]]] = {
@@ -242,19 +243,21 @@ class FusionGrid:
             self._where[pid] = (p.plan, p.span.start, p.span.end)
         return self._where[pid]
 
-    def metrics(self, aid: str, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted", agency_boost: float = 0.0) -> dict[str, dict[str, float]]:
+    def metrics(
+        self, aid: str, boost: float, weight: float, mode: str = "hybrid", fusion: str = "weighted", agency_boost: float = 0.0, target_boost: float = 0.0
+    ) -> dict[str, dict[str, float]]:
         """Per-question metrics (questions the aid applies to) under one setting."""
         out = {}
         gold = {q.id: q.gold for q in self.questions}
         for qid, cands in self.candidates[aid].items():
-            scored = self._fuse(cands, mode, fusion, weight, boost, agency_boost)
+            scored = self._fuse(cands, mode, fusion, weight, boost, agency_boost, target_boost)
             top = sorted(scored.items(), key=lambda kv: -kv[1][0])[:10]
             out[qid] = score_ranking([self._locate(pid) for pid, _ in top], gold[qid])
         return out
 
 
 def choose_settings(
-    per: dict[tuple[str, float, float, float], dict[str, dict[str, float]]],
+    per: dict[tuple[str, float, float, float, float], dict[str, dict[str, float]]],
     train: Sequence[str],
     kind_of: dict[str, str],
     aids: Sequence[str],
@@ -262,36 +265,39 @@ def choose_settings(
     grid: Sequence[float],
     shipped_boost: float,
     agency_boosts: Sequence[float] = (0.0,),
+    target_boosts: Sequence[float] = (0.0,),
 ) -> dict[str, Any]:
-    """The province boost, and per kind of query the query aid, vector weight and agency
-    boost, that maximise MRR@10 (then nDCG@10) summed over the training questions. Ties
-    go to no aid, then to the smaller agency boost, the weight nearest 0.5 and the
-    province boost nearest the shipped one. `per` is keyed (aid, province boost, weight,
-    agency boost)."""
+    """The province and target boosts, and per kind of query the query aid, vector weight
+    and agency boost, that maximise MRR@10 (then nDCG@10) summed over the training
+    questions. Ties go to no aid, then to the smaller agency boost, the weight nearest 0.5,
+    the province boost nearest the shipped one and the smaller target boost. `per` is keyed
+    (aid, province boost, weight, agency boost, target boost)."""
 
-    def total(aid: str, b: float, w: float, a: float, qids: list[str]) -> tuple[float, float]:
-        rows = [per[(aid, b, w, a)][q] for q in qids]
+    def total(aid: str, b: float, w: float, a: float, t: float, qids: list[str]) -> tuple[float, float]:
+        rows = [per[(aid, b, w, a, t)][q] for q in qids]
         return (round(sum(r["mrr@10"] for r in rows), 9), round(sum(r["ndcg@10"] for r in rows), 9))
 
     kinds = sorted({kind_of[q] for q in train})
     best: tuple[Any, ...] | None = None
     for b in boosts:
-        picked: dict[str, tuple[str, float, float]] = {}
-        score = [0.0, 0.0]
-        for kind in kinds:
-            qids = [q for q in train if kind_of[q] == kind]
-            options = [(aid, w, a) for aid in aids if kind in QUERY_AIDS[aid][1] for w in grid for a in agency_boosts]
-            aid, w, a = max(options, key=lambda o: (total(o[0], b, o[1], o[2], qids), o[0] == "none", -o[2], -abs(o[1] - 0.5)))
-            picked[kind] = (aid, w, a)
-            t = total(aid, b, w, a, qids)
-            score[0] += t[0]
-            score[1] += t[1]
-        key = (round(score[0], 9), round(score[1], 9), -abs(b - shipped_boost))
-        if best is None or key > best[0]:
-            best = (key, b, picked)
-    _, b, picked = best
+        for tb in target_boosts:
+            picked: dict[str, tuple[str, float, float]] = {}
+            score = [0.0, 0.0]
+            for kind in kinds:
+                qids = [q for q in train if kind_of[q] == kind]
+                options = [(aid, w, a) for aid in aids if kind in QUERY_AIDS[aid][1] for w in grid for a in agency_boosts]
+                aid, w, a = max(options, key=lambda o: (total(o[0], b, o[1], o[2], tb, qids), o[0] == "none", -o[2], -abs(o[1] - 0.5)))
+                picked[kind] = (aid, w, a)
+                t = total(aid, b, w, a, tb, qids)
+                score[0] += t[0]
+                score[1] += t[1]
+            key = (round(score[0], 9), round(score[1], 9), -abs(b - shipped_boost), -tb)
+            if best is None or key > best[0]:
+                best = (key, b, tb, picked)
+    _, b, tb, picked = best
     return {
         "boost": b,
+        "target_boost": tb,
         "weights": {k: w for k, (_, w, _) in picked.items()},
         "aids": {k: a for k, (a, _, _) in picked.items()},
         "agency_boosts": {k: ab for k, (_, _, ab) in picked.items()},
@@ -307,38 +313,46 @@ def cross_validated_weight(
     boosts: Sequence[float] = BOOST_GRID,
     aids: Sequence[str] = tuple(QUERY_AIDS),
     agency_boosts: Sequence[float] = AGENCY_BOOST_GRID,
+    target_boosts: Sequence[float] = TARGET_BOOST_GRID,
 ) -> tuple[dict[str, dict[str, float]], list[dict[str, Any]], dict[str, dict[float, float]]]:
     """Per-question metrics of the fusion where each fold uses the settings chosen on the
-    other folds (`choose_settings`: province boost; per kind of query — Vietnamese,
-    Vietnamese without diacritics, English; see search/query.py — the vector weight and
-    the query aid), never on the held-out fold. Returns (per-question metrics, settings
-    chosen per fold, MRR@10 of every grid weight per kind on all questions without aids
-    at the shipped boost — for the report only). `seed` is kept for compatibility:
-    folds come from a hash of the question id.
+    other folds (`choose_settings`: province and target boosts; per kind of query —
+    Vietnamese, Vietnamese without diacritics, English; see search/query.py — the vector
+    weight, the agency boost and the query aid), never on the held-out fold. Returns
+    (per-question metrics, settings chosen per fold, MRR@10 of every grid weight per kind
+    on all questions without aids at the shipped boosts — for the report only). `seed` is
+    kept for compatibility: folds come from a hash of the question id.
     """
-    from .engine import PROVINCE_BOOST
+    from .engine import PROVINCE_BOOST, TARGET_BOOST
 
     table = FusionGrid(questions, engine, aids)
     kind_of = table.kind
-    per = {(a, b, w, ab): table.metrics(a, b, w, agency_boost=ab) for a in aids for b in boosts for w in grid for ab in agency_boosts}
+    per = {
+        (a, b, w, ab, tb): table.metrics(a, b, w, agency_boost=ab, target_boost=tb)
+        for a in aids for b in boosts for w in grid for ab in agency_boosts for tb in target_boosts
+    }
     ids = [q.id for q in questions]
     fold = {qid: fold_of(qid, folds) for qid in ids}
     per_q: dict[str, dict[str, float]] = {}
     chosen: list[dict[str, Any]] = []
     for f in range(folds):
         train = [qid for qid in ids if fold[qid] != f]
-        picked = choose_settings(per, train, kind_of, aids, boosts, grid, PROVINCE_BOOST, agency_boosts)
+        picked = choose_settings(per, train, kind_of, aids, boosts, grid, PROVINCE_BOOST, agency_boosts, target_boosts)
         chosen.append(picked)
         for qid in ids:
             if fold[qid] == f:
                 kind = kind_of[qid]
-                key = (picked["aids"].get(kind, "none"), picked["boost"], picked["weights"].get(kind, 0.5), picked["agency_boosts"].get(kind, agency_boosts[0]))
+                key = (
+                    picked["aids"].get(kind, "none"), picked["boost"], picked["weights"].get(kind, 0.5),
+                    picked["agency_boosts"].get(kind, agency_boosts[0]), picked["target_boost"],
+                )
                 per_q[qid] = per[key][qid]
-    cross_validated_weight.full_data = choose_settings(per, ids, kind_of, aids, boosts, grid, PROVINCE_BOOST, agency_boosts)  # what ships
+    cross_validated_weight.full_data = choose_settings(per, ids, kind_of, aids, boosts, grid, PROVINCE_BOOST, agency_boosts, target_boosts)  # what ships
     b0 = PROVINCE_BOOST if PROVINCE_BOOST in boosts else boosts[0]
+    t0 = TARGET_BOOST if TARGET_BOOST in target_boosts else target_boosts[0]
     kinds = sorted(set(kind_of.values()))
     grid_mrr = {
-        kind: {w: sum(per[("none", b0, w, agency_boosts[0])][q]["mrr@10"] for q in ids if kind_of[q] == kind) / max(1, sum(1 for q in ids if kind_of[q] == kind)) for w in grid}
+        kind: {w: sum(per[("none", b0, w, agency_boosts[0], t0)][q]["mrr@10"] for q in ids if kind_of[q] == kind) / max(1, sum(1 for q in ids if kind_of[q] == kind)) for w in grid}
         for kind in kinds
     }
     return per_q, chosen, grid_mrr

@@ -50,6 +50,7 @@ class Passage:
     text: str  # the passage itself, as displayed
     span: Span  # into the original text
     agencies: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)  # "subject|metric" of the graph's targets stated here
 
     @property
     def raw(self) -> str:
@@ -165,9 +166,19 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
             continue
         iri = fact_iri(record.id, "segment", seg.id).value
         chunks = _split_long(body)
+        targets = target_keys(record, seg.span)
         for n, chunk in enumerate(chunks):
-            out.append(_make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, seg.span))
+            passage = _make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, seg.span)
+            passage.targets = targets
+            out.append(passage)
     return out
+
+
+def target_keys(record: PlanRecord, span: Span) -> list[str]:
+    """"subject|metric" of each target the extractor found starting inside `span` (the
+    same facts the graph holds as kh:Target), e.g. "thu-vien-cap-huyen|cung-cap-dich-vu-hoc-tap-suot-doi"."""
+    keys = (f"{t.subject}|{t.metric}" for t in record.targets if span.start <= t.span.start < span.end)
+    return list(dict.fromkeys(keys))
 
 
 def is_lead_in(text: str) -> bool:
@@ -232,6 +243,26 @@ def lead_agencies(section: str, text: str) -> set[str]:
         if part:
             out |= {m.label for m in find_known_agencies(part) if m.start < LEAD_WINDOW}
     return out
+
+
+def query_target_keys(*texts: str) -> set[str]:
+    """"subject|metric" keys a query asks about: the institution types it names and the
+    first metric it names, read with the target extractor's own concept rules (so "thu vien
+    cap huyen ... hoc tap suot doi" and the OCR'd table row meet on the same keys). Empty
+    unless the query names both."""
+    try:
+        from kehoach.ingest.targets import find_mentions, find_metric, resolve_levels
+    except ImportError:
+        return set()
+    keys: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        low = fold_lower(text)
+        metric = find_metric(low, 0, len(low))
+        if metric:
+            keys |= {f"{m.key}|{metric[0]}" for m in resolve_levels(low, find_mentions(low))}
+    return keys
 
 
 def query_agencies(*texts: str) -> set[str]:

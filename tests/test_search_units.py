@@ -134,7 +134,7 @@ def test_settings_are_chosen_on_training_questions_only():
     per = {}
     for b in (0.0, 0.5):
         for w in (0.2, 0.8):
-            per[("none", b, w, 0.0)] = {"a": m(1.0 if w == 0.2 else 0.0), "b": m(0.0 if w == 0.2 else 1.0), "c": m(1.0 if (w == 0.8 and b == 0.5) else 0.5)}
+            per[("none", b, w, 0.0, 0.0)] = {"a": m(1.0 if w == 0.2 else 0.0), "b": m(0.0 if w == 0.2 else 1.0), "c": m(1.0 if (w == 0.8 and b == 0.5) else 0.5)}
     # trained on "a" (and "c") only, the weight "a" prefers is chosen, whatever "b" wants
     picked = choose_settings(per, ["a", "c"], kind_of, ["none"], (0.0, 0.5), (0.2, 0.8), shipped_boost=0.5)
     assert picked["weights"] == {"vi": 0.2, "foreign": 0.8} and picked["boost"] == 0.5
@@ -148,9 +148,36 @@ def test_agency_boost_is_chosen_per_kind_of_query():
 
     m = lambda v: {"mrr@10": v, "ndcg@10": v, "hit@5": v, "recall@5": v}  # noqa: E731
     kind_of = {"a": "vi", "c": "foreign"}
-    per = {("none", 0.5, 0.5, ab): {"a": m(1.0 if ab == 0.0 else 0.5), "c": m(1.0 if ab == 0.25 else 0.5)} for ab in (0.0, 0.25)}
+    per = {("none", 0.5, 0.5, ab, 0.0): {"a": m(1.0 if ab == 0.0 else 0.5), "c": m(1.0 if ab == 0.25 else 0.5)} for ab in (0.0, 0.25)}
     picked = choose_settings(per, ["a", "c"], kind_of, ["none"], (0.5,), (0.5,), shipped_boost=0.5, agency_boosts=(0.0, 0.25))
     assert picked["agency_boosts"] == {"vi": 0.0, "foreign": 0.25}
+
+
+def test_target_boost_is_chosen_on_training_questions():
+    from kehoach.search.evaluate import choose_settings
+
+    m = lambda v: {"mrr@10": v, "ndcg@10": v, "hit@5": v, "recall@5": v}  # noqa: E731
+    kind_of = {"a": "vi", "b": "vi"}
+    per = {("none", 0.5, 0.5, 0.0, tb): {"a": m(1.0 if tb else 0.5), "b": m(0.5)} for tb in (0.0, 0.25)}
+    assert choose_settings(per, ["a"], kind_of, ["none"], (0.5,), (0.5,), 0.5, target_boosts=(0.0, 0.25))["target_boost"] == 0.25
+    # no evidence either way: the smaller boost
+    assert choose_settings(per, ["b"], kind_of, ["none"], (0.5,), (0.5,), 0.5, target_boosts=(0.0, 0.25))["target_boost"] == 0.0
+
+
+def test_passages_carry_the_targets_the_graph_holds_and_queries_name_them(records):
+    from kehoach.search.passages import query_target_keys
+
+    record = records["lao-cai-2023-251-kh-ubnd"]
+    passages = passages_from_record(record)
+    key = "thu-vien-cap-huyen|cung-cap-dich-vu-hoc-tap-suot-doi"
+    holding = [p for p in passages if key in p.targets]
+    assert holding, "the OCR'd target table row states the district-library target"
+    assert all(any(p.span.start <= t.span.start < p.span.end for t in record.targets) for p in holding)
+    # with or without diacritics, a question naming the institution type and the metric
+    for q in ("tỷ lệ thư viện cấp huyện cung cấp dịch vụ học tập suốt đời năm 2030",
+              "ty le thu vien cap huyen cung cap dich vu hoc tap suot doi nam 2030"):
+        assert key in query_target_keys(q)
+    assert query_target_keys("thư viện cấp huyện ở Lào Cai") == set()  # no metric named: no target asked
 
 
 def test_lead_agency_is_the_heading_not_a_mention():
