@@ -51,7 +51,7 @@ AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.5}
 # x best score, added to passages stating a target (kh:Target in the graph) on the
 # institution type and metric the query names ("tỷ lệ thư viện cấp huyện cung cấp dịch vụ
 # học tập suốt đời"); cross-validated with the province boost (search/evaluate.py).
-TARGET_BOOST = 0.1
+TARGET_BOOST = 0.25
 EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]

@@ -22,8 +22,8 @@ import numpy as np
 # cross-validation procedure of search/evaluate.py (`kehoach eval search`).
 DEFAULT_WEIGHTS = {
     "vi": 0.25,  # Vietnamese with diacritics
-    "vi-folded": 0.2,  # Vietnamese typed without diacritics (restored before embedding)
-    "foreign": 0.2,  # English: BM25 reads its Vietnamese rendering, the embedder English + rendering
+    "vi-folded": 0.1,  # Vietnamese typed without diacritics (restored before embedding)
+    "foreign": 0.25,  # English: BM25 reads its Vietnamese rendering, the embedder English + rendering
 }
 DEFAULT_VECTOR_WEIGHT = DEFAULT_WEIGHTS["vi"]
 
