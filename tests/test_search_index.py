@@ -116,3 +116,42 @@ def test_consistency_against_the_graph_store(engine, records, tmp_path):
     store.remove_plan(TWO[0])
     report = engine.check_consistency(store)
     assert not report["ok"] and report["plans_missing_from_store"] == [TWO[0]]
+
+
+def test_index_built_with_another_vector_recipe_is_refused(engine, tmp_path):
+    engine.close()
+    path = tmp_path / "search" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert manifest["passage_vectors"]
+    manifest["passage_vectors"] = "one view: heading path + text"  # as an older kehoach wrote it
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelMismatchError, match="search-index --rebuild"):
+        SearchEngine.open(tmp_path, embedder=HashEmbedder())
+
+
+def test_passage_vector_is_the_mean_of_its_views(records):
+    import numpy as np
+
+    from kehoach.search.engine import passage_vectors
+
+    embedder = HashEmbedder()
+    passages = passages_from_record(records[TWO[0]])[:5]
+    with_heading = [p for p in passages if p.section]
+    assert with_heading and all(len(p.vector_views) == 2 for p in with_heading)
+    got = passage_vectors(embedder, passages)
+    for p, v in zip(passages, got):
+        assert np.allclose(v, embedder.embed_passages(list(p.vector_views)).mean(axis=0), atol=1e-6)
+
+
+def test_the_store_alone_is_enough_to_rebuild_the_index(records, tmp_path):
+    """`kehoach search-index` without files: the plans are re-read from the original texts
+    the graph keeps, and give the same passages as the files did."""
+    from kehoach.graph.store import PlanStore
+    from kehoach.graph.to_rdf import record_to_quads
+    from kehoach.ingestion import records_from_store
+
+    store = PlanStore(tmp_path / "store")
+    store.replace_plan(TWO[0], record_to_quads(records[TWO[0]]))
+    again = records_from_store(store)
+    assert [r.id for r in again] == [TWO[0]]
+    assert [p.id for p in passages_from_record(again[0])] == [p.id for p in passages_from_record(records[TWO[0]])]
