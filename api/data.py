@@ -18,6 +18,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from kehoach.graph.store import read_generation
+
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "graph" / "queries"
 
 
@@ -58,44 +60,50 @@ def example_queries() -> list[dict[str, str]]:
 _lock = threading.Lock()
 
 
+def _open_once(app, attribute: str, opener):
+    """app.state.<attribute>, made by `opener()` on first use (once, under the lock)."""
+    value = getattr(app.state, attribute, None)
+    if value is not None:
+        return value
+    with _lock:
+        value = getattr(app.state, attribute, None)
+        if value is None:
+            value = opener()
+            setattr(app.state, attribute, value)
+    return value
+
+
 def get_store(app):
     """The read-only pyoxigraph Store of the app's store directory (opened once)."""
-    store = getattr(app.state, "api_store", None)
-    if store is not None:
-        return store
-    with _lock:
-        store = getattr(app.state, "api_store", None)
-        if store is None:
-            from kehoach.api.worker import open_store
 
-            store, problem = open_store(app.state.settings.oxigraph_dir)
-            if store is None:
-                raise Unavailable(problem)
-            app.state.api_store = store
-    return store
+    def open_read_only():
+        from kehoach.api.worker import open_store
+
+        store, problem = open_store(app.state.settings.oxigraph_dir)
+        if store is None:
+            raise Unavailable(problem)
+        return store
+
+    return _open_once(app, "api_store", open_read_only)
 
 
 def get_search(app):
     """The search engine over {store}/search; Unavailable when the index or module is missing."""
-    engine = getattr(app.state, "search_engine", None)
-    if engine is not None:
-        return engine
-    with _lock:
-        engine = getattr(app.state, "search_engine", None)
-        if engine is None:
-            search_dir = app.state.settings.search_dir
-            if not (search_dir / "manifest.json").exists():
-                raise Unavailable(f"No search index at {search_dir}: run `kehoach ingest --store {app.state.settings.store_dir}` first.")
-            try:
-                from kehoach.search.engine import SearchEngine
-            except ImportError as error:
-                raise Unavailable(f"The search module is not available: {error}") from error
-            try:
-                engine = SearchEngine.open(app.state.settings.store_dir)
-            except Exception as error:  # noqa: BLE001 - any failure to open means "no search here"
-                raise Unavailable(f"The search index at {search_dir} could not be opened: {error}") from error
-            app.state.search_engine = engine
-    return engine
+
+    def open_engine():
+        search_dir = app.state.settings.search_dir
+        if not (search_dir / "manifest.json").exists():
+            raise Unavailable(f"No search index at {search_dir}: run `kehoach ingest --store {app.state.settings.store_dir}` first.")
+        try:
+            from kehoach.search.engine import SearchEngine
+        except ImportError as error:
+            raise Unavailable(f"The search module is not available: {error}") from error
+        try:
+            return SearchEngine.open(app.state.settings.store_dir)
+        except Exception as error:  # noqa: BLE001 - any failure to open means "no search here"
+            raise Unavailable(f"The search index at {search_dir} could not be opened: {error}") from error
+
+    return _open_once(app, "search_engine", open_engine)
 
 
 GENERATION_CHECK_SECONDS = 1.0  # how often a request may look at the generation token
@@ -105,9 +113,6 @@ class GenerationWatch:
     """Tells when a store directory's generation token differs from the one last seen."""
 
     def __init__(self, directory: Path, every: float = GENERATION_CHECK_SECONDS) -> None:
-        from kehoach.graph.store import read_generation
-
-        self._read = read_generation
         self.directory = Path(directory)
         self.every = every
         self.seen = read_generation(self.directory)
@@ -118,7 +123,7 @@ class GenerationWatch:
         if now < self._next_check:
             return False
         self._next_check = now + self.every
-        current = self._read(self.directory)
+        current = read_generation(self.directory)
         if current == self.seen:
             return False
         self.seen = current

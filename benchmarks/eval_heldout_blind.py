@@ -31,6 +31,7 @@ import re
 import sys
 from pathlib import Path
 
+from kehoach.ingest.eval_targets import locate
 from kehoach.ingest.pipeline import extract_plan
 from kehoach.ingest.vietnamese import fold
 
@@ -45,15 +46,6 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict:
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"tp": tp, "pred": n_pred, "gold": n_gold, "p": round(p, 3), "r": round(r, 3), "f1": round(f, 3)}
-
-
-def gold_span(text: str, quote: str, occurrence: int = 0) -> tuple[int, int]:
-    start = -1
-    for _ in range(occurrence + 1):
-        start = text.find(quote, start + 1)
-        if start < 0:
-            raise ValueError(f"gold quote not in text: {quote!r}")
-    return start, start + len(quote)
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -166,7 +158,7 @@ def assign(pairs: list[tuple[float, int, int]]) -> dict[int, int]:
 # ---------------------------------------------------------------- scoring
 
 def score_targets(gold: list[dict], preds: list[dict], text: str, cmap: dict):
-    gspans = [gold_span(text, g["quote"], g.get("occurrence", 0)) for g in gold]
+    gspans = [locate(text, g["quote"], g.get("occurrence", 0)) for g in gold]
     pspans = [(p["span"]["start"], p["span"]["end"]) for p in preds]
 
     def fields(g, p):
@@ -196,7 +188,7 @@ def score_targets(gold: list[dict], preds: list[dict], text: str, cmap: dict):
 
 
 def score_responsibilities(gold: list[dict], preds: list[dict], text: str, province: str | None):
-    gspans = [gold_span(text, g["quote"], g.get("occurrence", 0)) for g in gold]
+    gspans = [locate(text, g["quote"], g.get("occurrence", 0)) for g in gold]
     pspans = [(p["span"]["start"], p["span"]["end"]) for p in preds]
 
     def agency_ok(g, p):

@@ -13,6 +13,8 @@ one, and an ingest interrupted half-way leaves the old plan in place.
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -39,9 +41,6 @@ GENERATION_FILE = "generation"
 def mark_changed(directory: str | Path) -> str:
     """Record that the store's content changed: a new token in {dir}/generation, written
     atomically (readers see the old token or the new one, never half of one)."""
-    import os
-    import time
-
     directory = Path(directory)
     token = f"{time.time_ns()}-{os.getpid()}"
     tmp = directory / f".{GENERATION_FILE}.{os.getpid()}.tmp"

@@ -255,9 +255,7 @@ def query_target_keys(*texts: str) -> set[str]:
     except ImportError:
         return set()
     keys: set[str] = set()
-    for text in texts:
-        if not text:
-            continue
+    for text in dict.fromkeys(t for t in texts if t):  # readings are often the same text
         low = fold_lower(text)
         metric = find_metric(low, 0, len(low))
         if metric:

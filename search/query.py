@@ -102,24 +102,22 @@ def detect_language(text: str) -> str:
     return "vi"
 
 
-def analyse_query(text: str, restore: bool = True, translate: bool = True, expand: bool | Collection[str] = False) -> QueryInfo:
-    """How a query is read. `expand`: add SKOS synonyms to the keyword text of Vietnamese
-    queries — True for all, or the kinds of query ("vi", "vi-folded") to expand."""
+def analyse_query(text: str, restore: bool = True, translate: bool = True, expand: Collection[str] = ()) -> QueryInfo:
+    """How a query is read. `expand`: the kinds of query ("vi", "vi-folded") whose keyword
+    text gets SKOS synonyms."""
     accented = has_diacritics(text)
     language = detect_language(text)
-    if not isinstance(expand, bool):
-        expand = language == "vi" and ("vi" if accented else "vi-folded") in expand
+    kind = "foreign" if language == "foreign" else ("vi" if accented else "vi-folded")
     vector_text = text
     keyword_text = text
     if restore and language == "vi" and not accented:
         vector_text = restore_diacritics(text)
     if translate and language == "foreign":
         keyword_text = translate_query(text)
-    elif expand and language == "vi":
+    elif kind in expand:
         from .bilingual import expand_vietnamese
 
         keyword_text = expand_vietnamese(text)
-    kind = "foreign" if language == "foreign" else ("vi" if accented else "vi-folded")
     return QueryInfo(text=text, language=language, had_diacritics=accented, kind=kind, vector_text=vector_text, keyword_text=keyword_text)
 
 
