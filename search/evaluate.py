@@ -2,7 +2,7 @@
 
 Sets written by hand from the plans: the development set (search-questions.jsonl, 137
 questions, written while the search was built) and held-out sets
-(search-questions-heldout-N.jsonl; 100, 80 and 70 questions) written blind by sessions that
+(search-questions-heldout-N.jsonl; 100, 80, 70 and 90 questions) written blind by sessions that
 never saw the search code or its results; each one's first scoring, before any change
 made because of it, is kept beside it. `kehoach eval search` reads them all by default,
 reports each set's overall figures as well as the slices, and cross-validates over all.
@@ -401,6 +401,9 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
             engine.province_boost = boost
             rows.append((f"fusion, province boost {boost} (shipped {shipped_boost})", evaluate(questions, runner(engine, "hybrid"))))
         engine.province_boost = shipped_boost
+        engine.province_names_as_words = True
+        rows.append(("fusion, named province also matched as words (before)", evaluate(questions, runner(engine, "hybrid"))))
+        engine.province_names_as_words = False
         engine.restore_queries = False
         rows.append(("vector, no diacritic restoration of queries", evaluate(questions, runner(engine, "vector"))))
         rows.append(("fusion, no diacritic restoration of queries", evaluate(questions, runner(engine, "hybrid"))))
@@ -418,6 +421,7 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
     finally:
         engine.translate_queries = shipped_translate
         engine.tokenizer, engine.province_boost, engine.restore_queries = shipped_tok, shipped_boost, shipped_restore
+        engine.province_names_as_words = False
         engine._rebuild_keyword()
         engine._load_passages()
     return rows

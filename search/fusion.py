@@ -21,9 +21,9 @@ import numpy as np
 # Vector share of the fused score per kind of query (search/query.py), chosen by the
 # cross-validation procedure of search/evaluate.py (`kehoach eval search`).
 DEFAULT_WEIGHTS = {
-    "vi": 0.25,  # Vietnamese with diacritics
-    "vi-folded": 0.1,  # Vietnamese typed without diacritics (restored before embedding)
-    "foreign": 0.25,  # English: BM25 reads its Vietnamese rendering, the embedder English + rendering
+    "vi": 0.4,  # Vietnamese with diacritics
+    "vi-folded": 0.3,  # Vietnamese typed without diacritics (restored before embedding)
+    "foreign": 0.35,  # English: BM25 reads its Vietnamese rendering, the embedder the English
 }
 DEFAULT_VECTOR_WEIGHT = DEFAULT_WEIGHTS["vi"]
 

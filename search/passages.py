@@ -1,7 +1,9 @@
 """Passages: the units search returns, cut from a plan's document tree.
 
 A passage is one leaf of the tree (a bullet or sub-bullet, a lettered item, a paragraph,
-a table row read with its table header, a short section without children) with the
+a table row read with its table header, a short section without children), or the own
+text of a node whose children do not carry it whole (a paragraph bullets hang on), or the
+plan's header and title block (number, date, title), with the
 heading path above it prepended (including the lead-in sentence of a list), so "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under
 "2. Sở Giáo dục và Đào tạo" can be understood alone. Its id is the segment's graph IRI,
 so a hit links straight into the graph store.
@@ -13,6 +15,7 @@ the raw OCR spelling (`Passage.raw`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,6 +34,7 @@ HEADING_KINDS = {"part", "section", "item", "appendix"}
 # segmenter hung bullets on, not a lead-in: it is left out.)
 LEAD_IN_KINDS = {"paragraph", "bullet"}
 MAX_LEAD_IN_CHARS = 160
+MAX_HEADING_CHARS = 120
 # Nothing under these is searchable content: the distribution list ("Nơi nhận"), signer.
 SKIP_SUBTREES = {"header", "title", "closing", "signature"}
 MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
@@ -97,7 +101,7 @@ def _heading_of(seg: Segment) -> str:
     if seg.label and not text.lstrip().startswith(seg.label):
         sep = ") " if re.fullmatch(r"[a-zđ]", seg.label) else ". "
         text = f"{seg.label}{sep}{text}"
-    return _clip(text.strip(), 120)
+    return _clip(text.strip(), MAX_HEADING_CHARS)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -136,27 +140,57 @@ def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
     return chunks
 
 
+def header_passage(record: PlanRecord) -> Passage | None:
+    """The plan's header and title block as one passage ("Số: 1133/KH-UBND Lai Châu, ngày
+    16 tháng 12 năm 2015 KẾ HOẠCH Triển khai thực hiện Đề án ..."), so a question about
+    a plan's number, date or title finds it (the graph holds the same facts, parsed).
+    Its id is the first header segment's IRI; its span runs over the whole block."""
+    block = [s for s in record.segments if s.kind in ("header", "title") and not s.parent]
+    if not block:
+        return None
+    text = " ".join(" ".join(s.text.split()) for s in block)
+    start, end = block[0].span.start, max(s.span.end for s in block)
+    span = Span(start, end, record.original_text[start:end])
+    return _make(record, fact_iri(record.id, "segment", block[0].id).value, "", "header", text, span)
+
+
+def chunk_spans(record: PlanRecord, span: Span, chunks: list[str]) -> list[Span]:
+    """The span of each part of a long segment split by `_split_long`: each part is found,
+    in order, in the normalised text under the segment (whitespace may differ: lines were
+    joined), and mapped back to the original. A part not found keeps the whole span."""
+    lo = bisect.bisect_left(record.offsets, span.start)
+    hi = bisect.bisect_left(record.offsets, span.end)
+    out = []
+    for chunk in chunks:
+        words = chunk.split()
+        pattern = r"\s+".join(re.escape(w) for w in words)
+        m = re.compile(pattern).search(record.text, lo, hi) if words else None
+        if m is None:
+            out.append(span)
+            continue
+        out.append(record.span(m.start(), m.end()))
+        lo = m.end()
+    return out
+
+
 def passages_from_record(record: PlanRecord) -> list[Passage]:
     """One passage per content leaf of the record's segment tree (see module docstring)."""
     if not record.segments:
         return passages_from_lines(record)
     by_id = {s.id: s for s in record.segments}
     has_children = {s.parent for s in record.segments if s.parent}
-    out: list[Passage] = []
+    out: list[Passage] = [p for p in [header_passage(record)] if p]
     for seg in sorted(record.segments, key=lambda s: s.order):
         if seg.kind not in CONTENT_KINDS or _under(seg, by_id, SKIP_SUBTREES):
             continue
-        if seg.id in has_children:
-            continue  # a heading (or a table's group row) with children: they carry the content
+        if seg.id in has_children and _read_whole_as_context(seg):
+            continue  # a heading, lead-in or group row whose children carry it as context
         path: list[str] = []
         parent = by_id.get(seg.parent) if seg.parent else None
         while parent is not None:
-            if parent.kind in HEADING_KINDS:
-                path.append(_heading_of(parent))
-            elif parent.kind in LEAD_IN_KINDS and is_lead_in(parent.text):
-                path.append(_clip(parent.text.strip(), MAX_LEAD_IN_CHARS))
-            elif parent.kind == "row":  # group row of a table: "I TRIỂN KHAI MÔ HÌNH ..."
-                path.append(_clip(" ".join(c.strip() for c in (parent.cells or [parent.text]) if c), 120))
+            context = _as_context(parent)
+            if context:
+                path.append(context)
             parent = by_id.get(parent.parent) if parent.parent else None
         path.reverse()
         section = _clip(" > ".join(path), MAX_CONTEXT_CHARS)
@@ -166,10 +200,10 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
             continue
         iri = fact_iri(record.id, "segment", seg.id).value
         chunks = _split_long(body)
-        targets = target_keys(record, seg.span)
-        for n, chunk in enumerate(chunks):
-            passage = _make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, seg.span)
-            passage.targets = targets
+        spans = [seg.span] if len(chunks) == 1 else chunk_spans(record, seg.span, chunks)
+        for n, (chunk, span) in enumerate(zip(chunks, spans)):
+            passage = _make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, span)
+            passage.targets = target_keys(record, span)
             out.append(passage)
     return out
 
@@ -179,6 +213,29 @@ def target_keys(record: PlanRecord, span: Span) -> list[str]:
     same facts the graph holds as kh:Target), e.g. "thu-vien-cap-huyen|cung-cap-dich-vu-hoc-tap-suot-doi"."""
     keys = (f"{t.subject}|{t.metric}" for t in record.targets if span.start <= t.span.start < span.end)
     return list(dict.fromkeys(keys))
+
+
+def _as_context(seg: Segment) -> str | None:
+    """What a segment adds to the heading path of the passages under it, if anything:
+    a heading, a list's lead-in sentence, a table's group row ("I TRIỂN KHAI MÔ HÌNH ...")."""
+    if seg.kind in HEADING_KINDS:
+        return _heading_of(seg)
+    if seg.kind in LEAD_IN_KINDS and is_lead_in(seg.text):
+        return _clip(seg.text.strip(), MAX_LEAD_IN_CHARS)
+    if seg.kind == "row":
+        return _clip(" ".join(c.strip() for c in (seg.cells or [seg.text]) if c), MAX_HEADING_CHARS)
+    return None
+
+
+def _read_whole_as_context(seg: Segment) -> bool:
+    """True when a segment's own text reaches the passages under it whole, as context.
+    Otherwise (a paragraph the segmenter hung bullets on, a heading line that runs on
+    into a sentence, a lead-in longer than the clip) it is a passage of its own, so no
+    text of the plan is left unsearchable."""
+    context = _as_context(seg)
+    if context is None or context.endswith("…"):
+        return False
+    return len(re.sub(r"\W", "", seg.text)) <= len(re.sub(r"\W", "", context))
 
 
 def is_lead_in(text: str) -> bool:

@@ -121,6 +121,33 @@ def analyse_query(text: str, restore: bool = True, translate: bool = True, expan
     return QueryInfo(text=text, language=language, had_diacritics=accented, kind=kind, vector_text=vector_text, keyword_text=keyword_text)
 
 
+def without_names(text: str, names: Collection[str]) -> str:
+    """`text` with every occurrence of the given names cut out, matched as whole words
+    without case or diacritics ("Lai Châu", "lai chau", "LAI CHAU").
+
+    Used for the provinces a query names: the province acts through the province boost
+    (or the filter), so the methods should not also reward passages that merely mention
+    its name, mostly preambles, headers and closing lines, while the content words of
+    the question go unmatched. (`fold_lower` keeps the length of an NFC text, so offsets
+    in the folded text are offsets in the original.)"""
+    folded = fold_lower(text)
+    cuts: list[tuple[int, int]] = []
+    for name in names:
+        words = fold_lower(name).split()
+        if words:
+            pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+            cuts += [m.span() for m in re.finditer(pattern, folded)]
+    if not cuts:
+        return text
+    kept, pos = [], 0
+    for start, end in sorted(cuts):
+        if start >= pos:
+            kept.append(text[pos:start])
+            pos = end
+    kept.append(text[pos:])
+    return " ".join("".join(kept).split())
+
+
 @lru_cache(maxsize=2048)
 def translate_query(text: str) -> str:
     from .bilingual import translate

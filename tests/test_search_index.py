@@ -155,3 +155,32 @@ def test_the_store_alone_is_enough_to_rebuild_the_index(records, tmp_path):
     again = records_from_store(store)
     assert [r.id for r in again] == [TWO[0]]
     assert [p.id for p in passages_from_record(again[0])] == [p.id for p in passages_from_record(records[TWO[0]])]
+
+
+def test_a_named_province_lifts_its_passages_without_being_matched_as_words(engine):
+    """"Lai Châu ..." must not pull up the header (and preambles) that merely name Lai Châu:
+    the province acts through the boost; the content words decide the ranking inside it."""
+    query = "Lai Châu kêu gọi cá nhân, doanh nghiệp đóng góp tiền cho việc học suốt đời"
+    hits = engine.search(query, k=2, mode="keyword")
+    assert all(h.province == "Lai Châu" for h in hits)
+    assert "Huy động các nguồn lực tài chính từ các cá nhân" in hits[1].text
+    engine.province_names_as_words = True  # the old way: the name is matched too
+    before = engine.search(query, k=2, mode="keyword")
+    engine.province_names_as_words = False
+    assert before[1].kind == "header"
+
+
+def test_a_query_typed_in_decomposed_unicode_is_read_as_composed(engine):
+    import unicodedata
+
+    query = "thư viện xã ở Ninh Bình có dịch vụ học tập suốt đời"
+    composed = [h.iri for h in engine.search(query, k=5)]
+    decomposed = [h.iri for h in engine.search(unicodedata.normalize("NFD", query), k=5)]
+    assert composed == decomposed
+    assert engine.provinces_in(query) == ["Ninh Bình"]
+
+
+def test_the_plan_header_is_a_passage(engine):
+    hit = engine.search("kế hoạch 1133/KH-UBND ban hành ngày nào", k=1)[0]
+    assert hit.kind == "header" and "ngày 16 tháng 12 năm 2015" in hit.text
+    assert "1133" in hit.span["quote"]

@@ -95,6 +95,51 @@ def test_list_items_keep_their_lead_in_and_sub_bullets_are_searchable(records):
     # a paragraph without the colon that bullets hang under is not a lead-in
     hung_yen = passages_from_record(records["hung-yen-2023-kh-ubnd"])
     assert not any("Công tác xử lý kỹ thuật" in p.section for p in hung_yen)
+    # ... but its own text is a passage: nothing of the plan is left unsearchable
+    assert [p.kind for p in hung_yen if p.text.startswith("Công tác xử lý kỹ thuật")] == ["paragraph"]
+
+
+def test_every_content_segment_is_searchable(records):
+    """Each segment's text is in a passage of its own or whole in the heading path of
+    the passages under it (a heading that runs on into a sentence, a paragraph that
+    bullets hang on without a colon: both were once silently dropped)."""
+    from kehoach.search.passages import CONTENT_KINDS, SKIP_SUBTREES, _under
+
+    for record in records.values():
+        passages = passages_from_record(record)
+        spans = {(p.span.start, p.span.end) for p in passages}
+        contexts = " ".join(p.section for p in passages)
+        by_id = {s.id: s for s in record.segments}
+        for seg in record.segments:
+            if seg.kind not in CONTENT_KINDS or seg.kind == "row" or _under(seg, by_id, SKIP_SUBTREES):
+                continue
+            if len(seg.text.strip(" .-_/*#")) < 3:
+                continue
+            own = any(s <= seg.span.start and seg.span.end <= e for s, e in spans)
+            words = " ".join((seg.title or seg.text).split())  # a heading's label may be re-spelt ("Il." -> "II.")
+            assert own or words in contexts, (record.id, seg.id, seg.text[:80])
+
+
+def test_a_run_on_heading_and_a_paragraph_with_bullets_are_passages():
+    from kehoach.ingest.pipeline import extract_plan_text
+
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nSố: 12/KH-UBND\nThử Nghiệm, ngày 2 tháng 3 năm 2023\n\nKẾ HOẠCH\n"
+        "Triển khai Chương trình phục vụ học tập suốt đời\n\n"
+        "Căn cứ Quyết định số 1520/QĐ-TTg ngày 06/12/2022 của Thủ tướng Chính phủ;\n\n"
+        "I. KINH PHÍ THỰC HIỆN\n"
+        "1. Nguồn kinh phí thực hiện Kế hoạch từ ngân sách nhà nước theo phân cấp, chú trọng củng cố cơ sở hạ tầng, hiện đại hóa cơ sở vật chất của thư viện tỉnh.\n"
+        "Hằng năm, các cơ quan xây dựng dự toán kinh phí gửi Sở Tài chính.\n"
+        "II. NHIỆM VỤ\n"
+        "Công tác biên mục được xử lý theo chuẩn nghiệp vụ quốc tế, nhanh chóng đưa sách tới bạn đọc.\n"
+        "- Tổ chức tuần lễ học tập suốt đời.\n"
+        "- Tổ chức ngày sách Việt Nam.\n"
+    )
+    passages = passages_from_record(extract_plan_text(text, "thu-nghiem"))
+    texts = [p.text for p in passages]
+    assert any("chú trọng củng cố cơ sở hạ tầng" in t for t in texts)
+    assert any(t.startswith("Công tác biên mục") for t in texts)
+    assert any(t.startswith("- Tổ chức tuần lễ") for t in texts)
 
 
 def test_gold_matching_and_metrics():
@@ -201,3 +246,32 @@ def test_agency_boost_lifts_passages_headed_by_the_named_agency():
     assert top(fuse(c, "hybrid", "weighted", 0.5, 0.0)) == 1
     assert top(fuse(c, "hybrid", "weighted", 0.5, 0.0, agency_boost=0.25)) == 2
     assert top(fuse(c, "keyword", "weighted", 0.5, 0.0, agency_boost=0.25)) == 1  # single methods stay pure
+
+
+def test_parts_of_a_long_paragraph_quote_their_own_span():
+    from kehoach.ingest.pipeline import extract_plan_text
+
+    sentences = [f"Câu số {i} nói về thư viện xã thứ {i} và hoạt động học tập suốt đời của người dân trong tỉnh." for i in range(40)]
+    body = "  ".join(sentences)  # one paragraph of ~3,600 characters
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nSố: 12/KH-UBND\nThử Nghiệm, ngày 2 tháng 3 năm 2023\n\nKẾ HOẠCH\n"
+        "Triển khai Chương trình phục vụ học tập suốt đời\n\nI. NHIỆM VỤ\n" + body + "\n"
+    )
+    record = extract_plan_text(text, "thu-nghiem")
+    parts = [p for p in passages_from_record(record) if "#" in p.id]
+    assert len(parts) >= 2
+    starts = [p.span.start for p in parts]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    for p in parts:
+        assert p.span.quote == record.original_text[p.span.start : p.span.end]
+        assert " ".join(p.span.quote.split()) == " ".join(p.text.split())
+
+
+def test_names_are_cut_from_a_query_with_or_without_diacritics():
+    from kehoach.search.query import without_names
+
+    assert without_names("thư viện xã ở Lai Châu có gì?", ["Lai Châu"]) == "thư viện xã ở có gì?"
+    assert without_names("thu vien xa o lai chau", ["Lai Châu"]) == "thu vien xa o"
+    assert without_names("LAI CHÂU, Ninh Bình: thư viện", ["Lai Châu", "Ninh Bình"]) == ", : thư viện"
+    assert without_names("lai chau2 thư viện", ["Lai Châu"]) == "lai chau2 thư viện"  # whole words only
+    assert without_names("thư viện", []) == "thư viện"
