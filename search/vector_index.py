@@ -104,11 +104,20 @@ def write_manifest(directory: Path, manifest: dict) -> None:
     os.replace(tmp, directory / MANIFEST_FILE)
 
 
-def check_model(manifest: dict | None, model_id: str, dim: int, directory: Path, passage_vectors: str | None = None) -> None:
+def check_model(
+    manifest: dict | None, model_id: str, dim: int, directory: Path, passage_vectors: str | None = None, passage_rules: int | None = None
+) -> None:
     """Refuse to mix models: the index must have been built by this embedder (and, when
-    given, with this recipe for passage vectors)."""
+    given, with this recipe for passage vectors and this version of the rules that cut
+    plans into passages)."""
     if manifest is None:
         return
+    if passage_rules is not None and int(manifest.get("passage_rules", 1)) != passage_rules:
+        raise ModelMismatchError(
+            f"the search index in {directory} was cut into passages by an older kehoach (passage rules "
+            f"v{manifest.get('passage_rules', 1)}, this version v{passage_rules}: it misses text this version "
+            f"indexes): rebuild it from the plans in the store with `kehoach search-index --rebuild --store {directory.parent}`."
+        )
     if passage_vectors is not None and manifest.get("passage_vectors") != passage_vectors:
         raise ModelMismatchError(
             f"the search index in {directory} was built by an older kehoach whose passage vectors "

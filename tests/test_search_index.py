@@ -129,6 +129,17 @@ def test_index_built_with_another_vector_recipe_is_refused(engine, tmp_path):
         SearchEngine.open(tmp_path, embedder=HashEmbedder())
 
 
+def test_index_cut_by_older_passage_rules_is_refused(engine, tmp_path):
+    engine.close()
+    path = tmp_path / "search" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert manifest["passage_rules"] >= 2
+    del manifest["passage_rules"]  # as kehoach wrote it before the rules were versioned
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelMismatchError, match="passage rules v1.*search-index --rebuild"):
+        SearchEngine.open(tmp_path, embedder=HashEmbedder())
+
+
 def test_passage_vector_is_the_mean_of_its_views(records):
     import numpy as np
 
