@@ -49,7 +49,7 @@ PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in
 FOREIGN_VECTOR_TEXT = "original"  # what the embedder reads for an English query: original | translated | both (cross-validated)
 # Agency boost per kind of query: x best fused score, added to passages headed by (or
 # opening with) an agency the query names ("Department of Finance" -> Sở Tài chính).
-# Chosen per kind of query by cross-validation (search/evaluate.py); on all four question
+# Chosen per kind of query by cross-validation (search/evaluate.py); on all six question
 # sets it picks 0 for every kind: BM25 already matches the agency name as a phrase, and
 # English agency names through the glossary (0.5 for English before named provinces were
 # taken out of the matched words).
@@ -57,7 +57,7 @@ AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.0}
 # x best score, added to passages stating a target (kh:Target in the graph) on the
 # institution type and metric the query names ("tỷ lệ thư viện cấp huyện cung cấp dịch vụ
 # học tập suốt đời"); cross-validated with the province boost (search/evaluate.py).
-TARGET_BOOST = 0.25
+TARGET_BOOST = 0.5
 EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
