@@ -43,8 +43,9 @@ QUERY_CACHE_SIZE = 1024
 # refused with advice to rebuild): see `passage_vectors` and `Passage.vector_views`.
 PASSAGE_VECTORS = "mean(heading path + text, text)"
 # Version of the rules cutting plans into passages (search/passages.py), recorded likewise.
-# 2: no text left out (paragraphs that bullets hang on, run-on headings), the header block.
-PASSAGE_RULES = 2
+# 2: no text left out (paragraphs that bullets hang on, run-on headings), the header block;
+# 3: the distribution list ("Nơi nhận") as a passage.
+PASSAGE_RULES = 3
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 FOREIGN_VECTOR_TEXT = "original"  # what the embedder reads for an English query: original | translated | both (cross-validated)
 # Agency boost per kind of query: x best fused score, added to passages headed by (or

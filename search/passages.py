@@ -2,11 +2,13 @@
 
 A passage is one leaf of the tree (a bullet or sub-bullet, a lettered item, a paragraph,
 a table row read with its table header, a short section without children), or the own
-text of a node whose children do not carry it whole (a paragraph bullets hang on), or the
-plan's header and title block (number, date, title), with the
-heading path above it prepended (including the lead-in sentence of a list), so "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under
-"2. Sở Giáo dục và Đào tạo" can be understood alone. Its id is the segment's graph IRI,
-so a hit links straight into the graph store.
+text of a node whose children do not carry it whole (a paragraph bullets hang on), with
+the heading path above it prepended (including the lead-in sentence of a list), so
+"70% 80%" in a table row or "- Chủ trì, phối hợp ..." under "2. Sở Giáo dục và Đào tạo"
+can be understood alone. Two more passages per plan: its header and title block (number,
+date, title) and its distribution list ("Nơi nhận"). No text of the plan body is left out
+(tests/test_search_units.py checks it). Its id is the segment's graph IRI, so a hit links
+straight into the graph store.
 
 Text comes from the record's normalised text (restored text for OCR plans once repair
 runs); the span points into the original and quotes it, so keyword search can also match
@@ -154,6 +156,22 @@ def header_passage(record: PlanRecord) -> Passage | None:
     return _make(record, fact_iri(record.id, "segment", block[0].id).value, "", "header", text, span)
 
 
+def recipients_passage(record: PlanRecord) -> Passage | None:
+    """The distribution list ("Nơi nhận: - Bộ Văn hóa, Thể thao và Du lịch; - Các trường
+    ĐH, CĐ, TC trên địa bàn tỉnh; ...") as one passage: whom the plan was sent to is a
+    question users ask. Its id is the closing segment's IRI; the signature is not in it."""
+    closing = next((s for s in record.segments if s.kind == "closing" and not s.parent), None)
+    if closing is None:
+        return None
+    items = [s for s in record.segments if s.parent == closing.id and s.kind != "signature"]
+    if not items:
+        return None
+    text = " ".join(" ".join(s.text.split()) for s in [closing, *items])
+    start, end = closing.span.start, max(s.span.end for s in [closing, *items])
+    span = Span(start, end, record.original_text[start:end])
+    return _make(record, fact_iri(record.id, "segment", closing.id).value, "", "recipients", text, span)
+
+
 def chunk_spans(record: PlanRecord, span: Span, chunks: list[str]) -> list[Span]:
     """The span of each part of a long segment split by `_split_long`: each part is found,
     in order, in the normalised text under the segment (whitespace may differ: lines were
@@ -179,7 +197,7 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
         return passages_from_lines(record)
     by_id = {s.id: s for s in record.segments}
     has_children = {s.parent for s in record.segments if s.parent}
-    out: list[Passage] = [p for p in [header_passage(record)] if p]
+    out: list[Passage] = [p for p in [header_passage(record), recipients_passage(record)] if p]
     for seg in sorted(record.segments, key=lambda s: s.order):
         if seg.kind not in CONTENT_KINDS or _under(seg, by_id, SKIP_SUBTREES):
             continue

@@ -73,8 +73,11 @@ def test_passages_link_to_graph_and_quote_the_original(records):
         assert p.plan == record.id and p.province == "Khánh Hòa" and p.year == 2023
     rows = [p for p in passages if p.kind == "row"]
     assert rows and all("Nội dung công việc:" in p.text for p in rows if "STT: 1" in p.text)
-    # the distribution list and signature are not searchable content
-    assert not any("Lưu: VT" in p.text for p in passages)
+    # the distribution list is one passage (whom the plan was sent to); the signature is not content
+    recipients = [p for p in passages if p.kind == "recipients"]
+    assert len(recipients) == 1 and recipients[0].text.startswith("Nơi nhận")
+    assert "Phòng VH&TT" in recipients[0].text and "Phòng VH&TT" in recipients[0].span.quote
+    assert not any("PHÓ GIÁM ĐỐC" in p.text for p in passages)
     # stable ids: a second extraction gives the same passage ids
     from kehoach.ingest.pipeline import extract_plan
 
