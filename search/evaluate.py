@@ -2,7 +2,7 @@
 
 Sets written by hand from the plans: the development set (search-questions.jsonl, 137
 questions, written while the search was built) and held-out sets
-(search-questions-heldout-N.jsonl; 100, 80, 70, 90 and 70 questions) written blind by sessions that
+(search-questions-heldout-N.jsonl; 100, 80, 70, 90, 70 and 70 questions) written blind by sessions that
 never saw the search code or its results; each one's first scoring, before any change
 made because of it, is kept beside it. `kehoach eval search` reads them all by default,
 reports each set's overall figures as well as the slices, and cross-validates over all.

@@ -145,31 +145,30 @@ def _split_long(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
 def header_passage(record: PlanRecord) -> Passage | None:
     """The plan's header and title block as one passage ("Số: 1133/KH-UBND Lai Châu, ngày
     16 tháng 12 năm 2015 KẾ HOẠCH Triển khai thực hiện Đề án ..."), so a question about
-    a plan's number, date or title finds it (the graph holds the same facts, parsed).
-    Its id is the first header segment's IRI; its span runs over the whole block."""
+    a plan's number, date or title finds it (the graph holds the same facts, parsed)."""
     block = [s for s in record.segments if s.kind in ("header", "title") and not s.parent]
-    if not block:
-        return None
-    text = " ".join(" ".join(s.text.split()) for s in block)
-    start, end = block[0].span.start, max(s.span.end for s in block)
-    span = Span(start, end, record.original_text[start:end])
-    return _make(record, fact_iri(record.id, "segment", block[0].id).value, "", "header", text, span)
+    return _block_passage(record, block, "header")
 
 
 def recipients_passage(record: PlanRecord) -> Passage | None:
     """The distribution list ("Nơi nhận: - Bộ Văn hóa, Thể thao và Du lịch; - Các trường
     ĐH, CĐ, TC trên địa bàn tỉnh; ...") as one passage: whom the plan was sent to is a
-    question users ask. Its id is the closing segment's IRI; the signature is not in it."""
+    question users ask. The signature is not in it."""
     closing = next((s for s in record.segments if s.kind == "closing" and not s.parent), None)
     if closing is None:
         return None
     items = [s for s in record.segments if s.parent == closing.id and s.kind != "signature"]
-    if not items:
+    return _block_passage(record, [closing, *items], "recipients") if items else None
+
+
+def _block_passage(record: PlanRecord, block: list[Segment], kind: str) -> Passage | None:
+    """Consecutive segments read as one passage: the first one's IRI, a span over them all."""
+    if not block:
         return None
-    text = " ".join(" ".join(s.text.split()) for s in [closing, *items])
-    start, end = closing.span.start, max(s.span.end for s in [closing, *items])
+    text = " ".join(" ".join(s.text.split()) for s in block)
+    start, end = block[0].span.start, max(s.span.end for s in block)
     span = Span(start, end, record.original_text[start:end])
-    return _make(record, fact_iri(record.id, "segment", closing.id).value, "", "recipients", text, span)
+    return _make(record, fact_iri(record.id, "segment", block[0].id).value, "", kind, text, span)
 
 
 def chunk_spans(record: PlanRecord, span: Span, chunks: list[str]) -> list[Span]:
