@@ -11,9 +11,15 @@ from .records import PlanRecord
 
 def extract_facts(record: PlanRecord) -> PlanRecord:
     """Fill the record's fact lists in place and return it."""
-    from .responsibilities import extract_responsibilities; record.responsibilities = extract_responsibilities(record)
-    from .tasks import extract_tasks; record.tasks = extract_tasks(record)
-    from .agencies import extract_agencies; record.agencies = extract_agencies(record)
-    from .targets import extract_targets; record.targets = extract_targets(record)
-    from .events import extract_events; record.events = extract_events(record)
+    from .agencies import extract_agencies
+    from .events import extract_events
+    from .responsibilities import extract_responsibilities
+    from .targets import extract_targets
+    from .tasks import extract_tasks
+
+    record.responsibilities = extract_responsibilities(record)
+    record.tasks = extract_tasks(record)
+    record.agencies = extract_agencies(record)
+    record.targets = extract_targets(record)
+    record.events = extract_events(record)
     return record

