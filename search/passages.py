@@ -37,7 +37,9 @@ HEADING_KINDS = {"part", "section", "item", "appendix"}
 LEAD_IN_KINDS = {"paragraph", "bullet"}
 MAX_LEAD_IN_CHARS = 160
 MAX_HEADING_CHARS = 120
-# Nothing under these is searchable content: the distribution list ("Nơi nhận"), signer.
+# No passage is cut from under these: the header block and the distribution list ("Nơi
+# nhận") are each read whole as one passage (header_passage, recipients_passage); the
+# signature is not content.
 SKIP_SUBTREES = {"header", "title", "closing", "signature"}
 MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
 MAX_PASSAGE_CHARS = 1500  # e5-small reads 512 tokens; longer leaves are split at sentences

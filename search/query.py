@@ -128,8 +128,9 @@ def without_names(text: str, names: Collection[str]) -> str:
     Used for the provinces a query names: the province acts through the province boost
     (or the filter), so the methods should not also reward passages that merely mention
     its name, mostly preambles, headers and closing lines, while the content words of
-    the question go unmatched. (`fold_lower` keeps the length of an NFC text, so offsets
-    in the folded text are offsets in the original.)"""
+    the question go unmatched. A text that is nothing but the names ("Lai Châu") is kept
+    whole. (`fold_lower` keeps the length of an NFC text, so offsets in the folded text
+    are offsets in the original.)"""
     folded = fold_lower(text)
     cuts: list[tuple[int, int]] = []
     for name in names:
@@ -145,7 +146,8 @@ def without_names(text: str, names: Collection[str]) -> str:
             kept.append(text[pos:start])
             pos = end
     kept.append(text[pos:])
-    return " ".join("".join(kept).split())
+    rest = " ".join("".join(kept).split())
+    return rest if any(ch.isalnum() for ch in rest) else text
 
 
 @lru_cache(maxsize=2048)

@@ -284,3 +284,4 @@ def test_names_are_cut_from_a_query_with_or_without_diacritics():
     assert without_names("LAI CHÂU, Ninh Bình: thư viện", ["Lai Châu", "Ninh Bình"]) == ", : thư viện"
     assert without_names("lai chau2 thư viện", ["Lai Châu"]) == "lai chau2 thư viện"  # whole words only
     assert without_names("thư viện", []) == "thư viện"
+    assert without_names("Lai Châu?", ["Lai Châu"]) == "Lai Châu?"  # nothing else to search for
