@@ -654,10 +654,10 @@ def fuse(
     if not keep.any():
         return {}
     fused = np.asarray(fused, dtype=np.float64)
-    if agency_boost and mode == "hybrid" and fusion == "weighted" and c.led_by_named_agency is not None and c.led_by_named_agency.any():
-        fused = fused + agency_boost * float(fused.max()) * c.led_by_named_agency
-    if target_boost and mode == "hybrid" and fusion == "weighted" and c.states_named_target is not None and c.states_named_target.any():
-        fused = fused + target_boost * float(fused.max()) * c.states_named_target
+    if mode == "hybrid" and fusion == "weighted":
+        for boost, lifted in ((agency_boost, c.led_by_named_agency), (target_boost, c.states_named_target)):
+            if boost and lifted is not None and lifted.any():
+                fused = fused + boost * float(fused.max()) * lifted
     if province_boost and c.in_named_province[keep].any():
         fused = fused + province_boost * float(fused[keep].max()) * c.in_named_province
     out = {}

@@ -291,10 +291,8 @@ def _make(record: PlanRecord, pid: str, section: str, kind: str, text: str, span
 def mentioned_agencies(text: str, province: str | None = None) -> list[str]:
     """Canonical names of the bodies named in a passage (or its heading path), using the
     ingest agency matcher, which tolerates abbreviations and OCR noise."""
-    try:
-        from kehoach.ingest.agencies import find_known_agencies
-    except ImportError:  # the matcher is optional for search
-        return []
+    from kehoach.ingest.agencies import find_known_agencies
+
     seen: list[str] = []
     for m in find_known_agencies(text, province):
         if m.label not in seen:
@@ -309,13 +307,11 @@ def lead_agencies(section: str, text: str) -> set[str]:
     """Canonical names of the body a passage is about: the agency heading its section
     ("V. TỔ CHỨC THỰC HIỆN > 5. Sở Tài chính") or opening its text ("4. Sở Tài chính: Chủ
     trì ..."), as opposed to bodies it merely mentions (`mentioned_agencies`)."""
-    try:
-        from kehoach.ingest.agencies import find_known_agencies
-    except ImportError:
-        return set()
+    from kehoach.ingest.agencies import find_known_agencies
+
     last = section.split(" > ")[-1] if section else ""
     out: set[str] = set()
-    for part in ((last if len(last) < 120 else ""), text[:80]):
+    for part in ((last if len(last) < MAX_HEADING_CHARS else ""), text[:80]):
         if part:
             out |= {m.label for m in find_known_agencies(part) if m.start < LEAD_WINDOW}
     return out
@@ -326,10 +322,8 @@ def query_target_keys(*texts: str) -> set[str]:
     first metric it names, read with the target extractor's own concept rules (so "thu vien
     cap huyen ... hoc tap suot doi" and the OCR'd table row meet on the same keys). Empty
     unless the query names both."""
-    try:
-        from kehoach.ingest.targets import find_mentions, find_metric, resolve_levels
-    except ImportError:
-        return set()
+    from kehoach.ingest.targets import find_mentions, find_metric, resolve_levels
+
     keys: set[str] = set()
     for text in dict.fromkeys(t for t in texts if t):  # readings are often the same text
         low = fold_lower(text)
@@ -342,10 +336,8 @@ def query_target_keys(*texts: str) -> set[str]:
 def query_agencies(*texts: str) -> set[str]:
     """Canonical names of the agencies a query names (in any of its readings: as typed,
     restored, or the Vietnamese rendering of an English query)."""
-    try:
-        from kehoach.ingest.agencies import find_known_agencies
-    except ImportError:
-        return set()
+    from kehoach.ingest.agencies import find_known_agencies
+
     return {m.label for t in texts if t for m in find_known_agencies(t)}
 
 
