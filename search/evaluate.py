@@ -12,12 +12,19 @@ passage ids, so they survive changes in segmentation. A retrieved passage counts
 answer to a gold item when both come from the same plan and their character ranges in
 the original overlap by at least half of the shorter of the two.
 
+Pooled judgments (search/judging.py, tests/eval/judgments/) add, per question, passages
+the methods returned that the author had not listed, judged blind afterwards (grade 1-2
+join the gold; grade 0 is recorded as judged). `--gold authors` scores on the authors'
+answers alone, as the first-run records were.
+
 Metrics (all at the usual cut-offs, averaged over questions):
 - MRR@10: 1 / rank of the first relevant passage (0 if none in the top 10);
 - Hit@5: 1 if any relevant passage is in the top 5;
 - Recall@5: share of gold items found in the top 5, out of min(5, number of gold items);
 - nDCG@10: graded gain (grade 2 = direct answer, 1 = partial), each gold item credited
-  once, normalised by the ideal ordering of the gold grades.
+  once, normalised by the ideal ordering of the gold grades;
+- judged@10: share of the top 10 that is a gold item or a judged non-relevant passage
+  (how far the other figures rest on judgments rather than on "unjudged = wrong").
 
 The fusion settings are chosen by k-fold cross-validation over questions: for each fold
 the settings maximising MRR@10 on the other folds — the vector weight and the agency boost
@@ -50,6 +57,7 @@ class GoldItem:
     end: int
     grade: int
     quote: str
+    by: str = "author"  # "author" (the question file) or "pool" (a pooled judgment)
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Question:
     slices: list[str]
     gold: list[GoldItem] = field(default_factory=list)
     source: str = ""  # the question file's name without extension
+    nonrelevant: list[GoldItem] = field(default_factory=list)  # judged grade 0 (pooling)
 
 
 def default_questions_path() -> Path:
@@ -98,15 +107,38 @@ def load_questions(path: str | Path, originals: dict[str, str]) -> list[Question
         row = json.loads(line)
         q = Question(row["id"], row["question"], list(row["slices"]), source=Path(path).stem)
         for item in row["relevant"]:
-            text = originals.get(item["plan"])
-            if text is None:
-                raise ValueError(f"{row['id']}: unknown plan {item['plan']!r}")
-            start = _find(text, item["quote"], int(item.get("occurrence", 1)))
-            if start < 0:
-                raise ValueError(f"{row['id']} (line {line_no}): quote not found in {item['plan']}: {item['quote']!r}")
-            q.gold.append(GoldItem(item["plan"], start, start + len(item["quote"]), int(item.get("grade", 2)), item["quote"]))
+            q.gold.append(_gold_item(item, originals, f"{row['id']} (line {line_no})"))
         out.append(q)
     return out
+
+
+def _gold_item(item: dict[str, Any], originals: dict[str, str], where: str, by: str = "author") -> GoldItem:
+    text = originals.get(item["plan"])
+    if text is None:
+        raise ValueError(f"{where}: unknown plan {item['plan']!r}")
+    start = _find(text, item["quote"], int(item.get("occurrence", 1)))
+    if start < 0:
+        raise ValueError(f"{where}: quote not found in {item['plan']}: {item['quote']!r}")
+    return GoldItem(item["plan"], start, start + len(item["quote"]), int(item.get("grade", 2)), item["quote"], by)
+
+
+def apply_judgments(questions: Sequence[Question], paths: Sequence[str | Path], originals: dict[str, str]) -> int:
+    """Add pooled judgments (search/judging.py) to the questions: grade 1-2 rows join the
+    gold, grade-0 rows are remembered as judged non-relevant. Returns the rows read.
+    A judgment for an unknown question or a quote not in its plan is an error."""
+    from .judging import read_jsonl
+
+    by_id = {q.id: q for q in questions}
+    n = 0
+    for path in paths:
+        for line_no, row in enumerate(read_jsonl(path), 1):
+            q = by_id.get(row["id"])
+            if q is None:
+                raise ValueError(f"{path}, row {line_no}: judgment for unknown question {row['id']!r}")
+            item = _gold_item(row, originals, f"{path}, row {line_no} ({row['id']})", by="pool")
+            (q.gold if item.grade > 0 else q.nonrelevant).append(item)
+            n += 1
+    return n
 
 
 def _find(text: str, quote: str, occurrence: int) -> int:
@@ -126,8 +158,12 @@ def matches(plan: str, start: int, end: int, gold: GoldItem) -> bool:
     return overlap > 0 and overlap * 2 >= min(end - start, gold.end - gold.start)
 
 
-def score_ranking(ranked: Sequence[tuple[str, int, int]], gold: Sequence[GoldItem]) -> dict[str, float]:
-    """Metrics for one question; `ranked` holds (plan, span start, span end) best first."""
+def score_ranking(ranked: Sequence[tuple[str, int, int]], gold: Sequence[GoldItem], nonrelevant: Sequence[GoldItem] = ()) -> dict[str, float]:
+    """Metrics for one question; `ranked` holds (plan, span start, span end) best first.
+    `nonrelevant` (judged grade 0) only counts toward judged@10, the share of the top 10
+    that anyone has judged (1.0 for an empty ranking)."""
+    top = ranked[:10]
+    judged = sum(1 for plan, s, e in top if any(matches(plan, s, e, g) for g in (*gold, *nonrelevant)))
     first = None
     found_at: dict[int, int] = {}  # gold index -> best rank
     gains: list[float] = []
@@ -148,6 +184,7 @@ def score_ranking(ranked: Sequence[tuple[str, int, int]], gold: Sequence[GoldIte
         "hit@5": 1.0 if first and first <= 5 else 0.0,
         "recall@5": in5 / min(5, len(gold)) if gold else 0.0,
         "ndcg@10": dcg / idcg if idcg else 0.0,
+        "judged@10": judged / len(top) if top else 1.0,
     }
 
 
@@ -171,7 +208,7 @@ def runner(engine: SearchEngine, mode: str, fusion: str = "weighted", weight: fl
 
 def evaluate(questions: Sequence[Question], run: Runner) -> dict[str, dict[str, float]]:
     """Per-question metrics, averaged overall and per slice."""
-    per_q = {q.id: score_ranking(run(q), q.gold) for q in questions}
+    per_q = {q.id: score_ranking(run(q), q.gold, q.nonrelevant) for q in questions}
     return summarise(questions, per_q)
 
 
@@ -248,11 +285,11 @@ class FusionGrid:
     ) -> dict[str, dict[str, float]]:
         """Per-question metrics (questions the aid applies to) under one setting."""
         out = {}
-        gold = {q.id: q.gold for q in self.questions}
+        by_id = {q.id: q for q in self.questions}
         for qid, cands in self.candidates[aid].items():
             scored = self._fuse(cands, mode, fusion, weight, boost, agency_boost, target_boost)
             top = sorted(scored.items(), key=lambda kv: -kv[1][0])[:10]
-            out[qid] = score_ranking([self._locate(pid) for pid, _ in top], gold[qid])
+            out[qid] = score_ranking([self._locate(pid) for pid, _ in top], by_id[qid].gold, by_id[qid].nonrelevant)
         return out
 
 
@@ -448,7 +485,7 @@ def build_eval_engine(store_dir: str | Path, corpus_dir: str | Path, embedder: A
 
 def format_table(results: dict[str, dict[str, Any]]) -> str:
     """Plain-text table: one block per method, rows = overall and slices."""
-    metrics = ("mrr@10", "recall@5", "hit@5", "ndcg@10")
+    metrics = ("mrr@10", "recall@5", "hit@5", "ndcg@10", "judged@10")
     lines = []
     for method, res in results.items():
         lines.append(f"== {method}")

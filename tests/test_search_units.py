@@ -159,7 +159,7 @@ def test_gold_matching_and_metrics():
     assert m["mrr@10"] == 0.5 and m["hit@5"] == 1.0 and m["recall@5"] == 1.0
     assert 0 < m["ndcg@10"] < 1
     miss = score_ranking([("p", 0, 50)], gold)
-    assert miss == {"mrr@10": 0.0, "hit@5": 0.0, "recall@5": 0.0, "ndcg@10": 0.0}
+    assert miss == {"mrr@10": 0.0, "hit@5": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "judged@10": 0.0}
 
 
 def test_saved_bm25_scores_equal_bm25s(tmp_path):
