@@ -113,6 +113,8 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     for path in questions:
         if not path.exists():
             _fail(f"no question file at {path}")
+    if judgments and gold == "authors":
+        _fail("--judgments adds pooled judgments: it needs --gold pooled")
     cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
     cache_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

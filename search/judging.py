@@ -17,9 +17,9 @@ for every method alike but not equally: a method that finds such passages is pen
    grade, the judge's reason. Grade-0 rows are kept too: they say the passage was judged.
 
 `kehoach eval search` scores against the author's gold plus these judgments (`--gold
-pooled`, the default when judgment files exist) or the author's gold alone (`--gold
-authors`, the figures of the first-run records), and reports judged@10: the share of a
-method's top 10 that has been judged at all.
+pooled`, the default) or the author's gold alone (`--gold authors`, the basis of the
+first-run records), and reports judged@10: the share of a method's top 10 that has been
+judged at all.
 """
 
 from __future__ import annotations

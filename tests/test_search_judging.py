@@ -177,3 +177,10 @@ def test_eval_pool_command_writes_sheets_a_judge_can_answer(tmp_path, monkeypatc
     merged = CliRunner().invoke(main, ["eval", "judgments", str(out / "mini.sheet.jsonl"), str(verdicts), "--pool", "t", "--out", str(judged)])
     assert merged.exit_code == 0, merged.output
     assert len(read_jsonl(judged)) == len(rows)
+
+
+def test_eval_search_refuses_judgments_with_authors_gold(tmp_path):
+    path = tmp_path / "j.jsonl"
+    write_jsonl(path, [])
+    run = CliRunner().invoke(main, ["eval", "search", "--gold", "authors", "--judgments", str(path)])
+    assert run.exit_code != 0 and "needs --gold pooled" in run.output
