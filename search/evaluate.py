@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from kehoach.ingest.eval_targets import locate
+
 from .engine import SearchEngine
 
 SLICES = ("plain", "no-diacritics", "paraphrase", "ocr", "numeric", "agency", "english")
@@ -113,13 +115,19 @@ def load_questions(path: str | Path, originals: dict[str, str]) -> list[Question
 
 
 def _gold_item(item: dict[str, Any], originals: dict[str, str], where: str, by: str = "author") -> GoldItem:
+    """A gold or judged item located in its plan's original text; `occurrence` counts
+    from 1 here (the extraction gold's `locate` counts from 0)."""
     text = originals.get(item["plan"])
     if text is None:
         raise ValueError(f"{where}: unknown plan {item['plan']!r}")
-    start = _find(text, item["quote"], int(item.get("occurrence", 1)))
-    if start < 0:
-        raise ValueError(f"{where}: quote not found in {item['plan']}: {item['quote']!r}")
-    return GoldItem(item["plan"], start, start + len(item["quote"]), int(item.get("grade", 2)), item["quote"], by)
+    occurrence = int(item.get("occurrence", 1))
+    try:
+        if occurrence < 1:
+            raise ValueError
+        start, end = locate(text, item["quote"], occurrence - 1)
+    except ValueError:
+        raise ValueError(f"{where}: quote not found in {item['plan']}: {item['quote']!r}") from None
+    return GoldItem(item["plan"], start, end, int(item.get("grade", 2)), item["quote"], by)
 
 
 def apply_judgments(questions: Sequence[Question], paths: Sequence[str | Path], originals: dict[str, str]) -> int:
@@ -141,15 +149,6 @@ def apply_judgments(questions: Sequence[Question], paths: Sequence[str | Path], 
     return n
 
 
-def _find(text: str, quote: str, occurrence: int) -> int:
-    pos = -1
-    for _ in range(occurrence):
-        pos = text.find(quote, pos + 1)
-        if pos < 0:
-            return -1
-    return pos
-
-
 def matches(plan: str, start: int, end: int, gold: GoldItem) -> bool:
     """Same plan and the two ranges overlap by at least half of the shorter one."""
     if plan != gold.plan:
@@ -163,12 +162,13 @@ def score_ranking(ranked: Sequence[tuple[str, int, int]], gold: Sequence[GoldIte
     `nonrelevant` (judged grade 0) only counts toward judged@10, the share of the top 10
     that anyone has judged (1.0 for an empty ranking)."""
     top = ranked[:10]
-    judged = sum(1 for plan, s, e in top if any(matches(plan, s, e, g) for g in (*gold, *nonrelevant)))
+    judged = 0
     first = None
     found_at: dict[int, int] = {}  # gold index -> best rank
     gains: list[float] = []
-    for rank, (plan, s, e) in enumerate(ranked[:10], start=1):
+    for rank, (plan, s, e) in enumerate(top, start=1):
         hit_items = [i for i, g in enumerate(gold) if matches(plan, s, e, g)]
+        judged += bool(hit_items) or any(matches(plan, s, e, g) for g in nonrelevant)
         if hit_items and first is None:
             first = rank
         fresh = [i for i in hit_items if i not in found_at]
