@@ -18,9 +18,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from kehoach import config
 from kehoach.graph.store import read_generation
-
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "graph" / "queries"
 
 
 class Unavailable(Exception):
@@ -29,31 +28,20 @@ class Unavailable(Exception):
 
 @lru_cache(maxsize=None)
 def named_query(name: str) -> str:
-    """The text of graph/queries/{name}.rq."""
-    from importlib import resources
-
-    try:
-        return (resources.files("kehoach.graph") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    """The text of graph/queries/{name}.rq (read once)."""
+    return config.named_query(name)
 
 
 def example_queries() -> list[dict[str, str]]:
-    """The gallery of example queries: every non-api .rq file, with its leading comment as title."""
-    from importlib import resources
-
-    folder = resources.files("kehoach.graph") / "queries"
-    try:
-        entries = sorted((e for e in folder.iterdir() if e.name.endswith(".rq")), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
+    """The gallery of example queries: every bundled .rq file but the api-* ones the API
+    runs itself, with its leading comment as title."""
     gallery = []
-    for entry in entries:
-        if entry.name.startswith("api-"):
+    for path in sorted(config.queries_dir().glob("*.rq")):
+        if path.name.startswith("api-"):
             continue
-        text = entry.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
         comments = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")]
-        gallery.append({"name": entry.name[:-3], "title": comments[0] if comments else entry.name[:-3], "query": text})
+        gallery.append({"name": path.stem, "title": comments[0] if comments else path.stem, "query": text})
     return gallery
 
 

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kehoach import __version__
 from kehoach.api import graph_reader as gr
-from kehoach.api.data import Unavailable, example_queries, get_store
+from kehoach.api.data import Unavailable, example_queries, get_store, named_query
 from kehoach.ontology.namespaces import PREFIXES, sparql_prefixes
 
 router = APIRouter(include_in_schema=False)
@@ -36,25 +36,7 @@ FACT_GROUPS = [
 # Properties that say where a fact sits rather than what it says.
 SUMMARY_SKIP = {"kh:plan", "kh:describes", "kh:inSegment", "kh:forProperty", "qb:dataSet", "p-plan:isStepOfPlan", "prov:hadPlan"}
 
-BUILTIN_EXAMPLES = [
-    {
-        "name": "plans",
-        "title": "Các kế hoạch và tỉnh · Plans and provinces",
-        "query": "SELECT ?plan ?identifier ?province ?issued WHERE {\n  ?plan a kh:Plan .\n  OPTIONAL { ?plan eli:id_local ?identifier }\n"
-        "  OPTIONAL { ?plan dct:spatial/skos:prefLabel ?province }\n  OPTIONAL { ?plan dct:issued ?issued }\n}\nORDER BY ?province",
-    },
-    {
-        "name": "classes",
-        "title": "Số thực thể theo lớp · Instances per class",
-        "query": "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class }\nGROUP BY ?class\nORDER BY DESC(?n)",
-    },
-    {
-        "name": "citations",
-        "title": "Văn bản được dẫn chiếu nhiều nhất · Most cited documents",
-        "query": "SELECT ?doc (COUNT(DISTINCT ?plan) AS ?plans) WHERE {\n  ?plan a kh:Plan ; eli:cites ?d .\n  ?d eli:id_local ?doc .\n}\nGROUP BY ?doc\nORDER BY DESC(?plans) ?doc\nLIMIT 20",
-    },
-]
-
+STARTING_QUERY = "plans-in-short"  # graph/queries/plans-in-short.rq, in the editor when the page opens
 
 def render(name: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(TEMPLATES.get_template(name).render(**context))
@@ -79,8 +61,8 @@ def search_page(request: Request) -> HTMLResponse:
 
 def sparql_page(request: Request) -> HTMLResponse:
     settings = request.app.state.settings
-    examples = example_queries() + BUILTIN_EXAMPLES
-    initial = sparql_prefixes() + "\n" + BUILTIN_EXAMPLES[0]["query"]
+    examples = example_queries()
+    initial = sparql_prefixes() + "\n" + named_query(STARTING_QUERY)
     return render(
         "sparql.html",
         active="sparql",

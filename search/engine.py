@@ -60,6 +60,7 @@ AGENCY_BOOSTS = {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.0}
 # học tập suốt đời"); cross-validated with the province boost (search/evaluate.py). 0.25
 # since the pooled judgments (tests/eval/judgments/) joined the gold; 0.5 on the authors' alone.
 TARGET_BOOST = 0.25
+PLAIN_SYLLABLES = TokenizerOptions(False, False, False, False)  # folded syllables only (province names)
 EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
@@ -233,7 +234,8 @@ class SearchEngine:
         self._agency_text = None  # built on first agency filter
         self._programme_masks: dict[str, np.ndarray] = {}
         self._kw_rows = np.array([self._row_of.get(int(i), -1) for i in self.keyword.ids], dtype=np.int64)
-        self._provinces = sorted({p for p in prov_name if p}, key=len, reverse=True)
+        names = sorted({p for p in prov_name if p}, key=len, reverse=True)
+        self._provinces = [(name, f" {' '.join(tokenize(name, PLAIN_SYLLABLES))} ") for name in names]
 
     def passage(self, pid: int) -> Passage:
         with self._db_lock:
@@ -391,8 +393,8 @@ class SearchEngine:
 
     def provinces_in(self, query: str) -> list[str]:
         """Provinces of indexed plans named in the query (with or without diacritics)."""
-        fq = f" {' '.join(tokenize(query, TokenizerOptions(False, False, False, False)))} "
-        return [p for p in self._provinces if f" {' '.join(tokenize(p, TokenizerOptions(False, False, False, False)))} " in fq]
+        fq = f" {' '.join(tokenize(query, PLAIN_SYLLABLES))} "
+        return [name for name, tokens in self._provinces if tokens in fq]
 
     def search(
         self,
@@ -549,7 +551,8 @@ class SearchEngine:
 
     # --- consistency -----------------------------------------------------------------
     def check_consistency(self, plan_store: Any = None) -> dict[str, Any]:
-        """Compare passages, FAISS ids, BM25 ids and (optionally) the graph store's plans.
+        """Compare passages, FAISS ids, BM25 ids and (optionally) a graph store's plans and
+        segments (`plan_store`: a kehoach.graph.store.PlanStore).
 
         Returns a report with `ok` and the lists of problems; never repairs silently.
         """
@@ -571,7 +574,7 @@ class SearchEngine:
         index_plans = self.plan_ids()
         report["plans"] = sorted(index_plans)
         if plan_store is not None:
-            store_plans = set(_store_plan_ids(plan_store))
+            store_plans = set(plan_store.plan_ids())
             report["plans_missing_from_index"] = sorted(store_plans - index_plans)
             report["plans_missing_from_store"] = sorted(index_plans - store_plans)
             missing_iris = _iris_missing_from_store(plan_store, iris)
@@ -685,32 +688,14 @@ def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
     return rows[np.argsort(-scores[rows], kind="stable")]
 
 
-def _store_plan_ids(store: Any) -> list[str]:
-    if hasattr(store, "plan_ids"):
-        return list(store.plan_ids())
-    from kehoach.graph.iris import plan_iri
-
-    prefix = plan_iri("").value
-    rows = store.query(
-        "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p a ?t } FILTER(STRSTARTS(STR(?p), '%s')) }" % prefix
-    )
-    out = []
-    for row in rows:
-        v = row[0].value if hasattr(row[0], "value") else str(row[0])
-        rest = v[len(prefix):]
-        if rest and "/" not in rest:
-            out.append(rest)
-    return out
-
-
 def _iris_missing_from_store(store: Any, iris: list[str]) -> list[str] | None:
-    """Passage IRIs (segments) that the graph does not mention; None if it cannot tell."""
+    """Passage IRIs (segments) that the graph does not hold; None if it cannot tell
+    (graph/queries/segments.rq)."""
+    from kehoach.config import named_query
+
     try:
-        rows = store.query(
-            "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?s), '/segment/')) }"
-        )
-        known = {(r[0].value if hasattr(r[0], "value") else str(r[0])) for r in rows}
-    except Exception:
+        known = {row["segment"].value for row in store.query(named_query("segments"))}
+    except Exception:  # noqa: BLE001 - a store that cannot answer: the check says so, it does not fail
         return None
     if not known:
         return None

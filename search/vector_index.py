@@ -112,18 +112,19 @@ def check_model(
     plans into passages)."""
     if manifest is None:
         return
-    if passage_rules is not None and int(manifest.get("passage_rules", 1)) != passage_rules:
+    rebuild = f"rebuild it from the plans in the store with `kehoach search-index --rebuild --store {directory.parent}`."
+    index_rules = int(manifest.get("passage_rules", 1))
+    if passage_rules is not None and index_rules != passage_rules:
+        age = "an older" if index_rules < passage_rules else "a newer"
         raise ModelMismatchError(
-            f"the search index in {directory} was cut into passages by an older kehoach (passage rules "
-            f"v{manifest.get('passage_rules', 1)}, this version v{passage_rules}: it misses text this version "
-            f"indexes): rebuild it from the plans in the store with `kehoach search-index --rebuild --store {directory.parent}`."
+            f"the search index in {directory} was cut into passages by {age} kehoach (passage rules "
+            f"v{index_rules}, this version v{passage_rules}): {rebuild}"
         )
     if passage_vectors is not None and manifest.get("passage_vectors") != passage_vectors:
         raise ModelMismatchError(
-            f"the search index in {directory} was built by an older kehoach whose passage vectors "
+            f"the search index in {directory} was built by another kehoach version whose passage vectors "
             f"({manifest.get('passage_vectors', 'one view: heading path + text')!r}) differ from this "
-            f"version's ({passage_vectors!r}): rebuild it from the plans in the store "
-            f"with `kehoach search-index --rebuild --store {directory.parent}`."
+            f"version's ({passage_vectors!r}): {rebuild}"
         )
     if manifest.get("model_id") != model_id or int(manifest.get("dim", dim)) != dim:
         raise ModelMismatchError(

@@ -71,3 +71,24 @@ def test_sections_query_returns_the_roman_numeral_parts_in_order(store):
     assert parts[:3] == ["I", "II", "III"]
     orders = [int(r["order"]) for r in result]
     assert orders == sorted(orders)
+
+
+GALLERY = sorted(p.stem for p in QUERIES.glob("*.rq") if not p.name.startswith("api-"))
+
+
+@pytest.mark.parametrize("name", GALLERY)
+def test_every_gallery_query_runs_and_answers(store, name):
+    """The SPARQL page offers every non-api query: each must parse with the predeclared
+    project prefixes (as the endpoint runs it) and find something in the bundled plans."""
+    from kehoach.ontology.namespaces import PREFIXES
+
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    assert text.startswith("# "), "the first line is the gallery title"
+    result = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+    assert list(result), f"{name}.rq answers nothing over the five plans"
+
+
+def test_segments_query_lists_every_segment_once_per_plan(store, records):
+    found = {(r["planId"], r["segment"]) for r in rows(store, "segments")}
+    expected = sum(len(rec.segments) for rec in records.values())
+    assert len(found) == expected

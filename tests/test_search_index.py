@@ -136,7 +136,17 @@ def test_index_cut_by_older_passage_rules_is_refused(engine, tmp_path):
     assert manifest["passage_rules"] >= 2
     del manifest["passage_rules"]  # as kehoach wrote it before the rules were versioned
     path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelMismatchError, match="passage rules v1.*search-index --rebuild"):
+    with pytest.raises(ModelMismatchError, match="an older kehoach .passage rules v1.*search-index --rebuild"):
+        SearchEngine.open(tmp_path, embedder=HashEmbedder())
+
+
+def test_index_cut_by_newer_passage_rules_is_refused_as_newer(engine, tmp_path):
+    engine.close()
+    path = tmp_path / "search" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["passage_rules"] += 1  # as a later kehoach would write it
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelMismatchError, match="a newer kehoach"):
         SearchEngine.open(tmp_path, embedder=HashEmbedder())
 
 
