@@ -125,9 +125,9 @@ def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
     for i, line in enumerate(lines):
         text = line.text
         if _PAGE_NUMBER.match(text) and text.strip():
-            prev = next((l for l in reversed(lines[:i]) if l.text.strip()), None)
-            nxt = next((l for l in lines[i + 1 :] if l.text.strip()), None)
-            tableish = any(l is not None and ("|" in l.text or _is_table_line(l)) for l in (prev, nxt))
+            prev = next((other for other in reversed(lines[:i]) if other.text.strip()), None)
+            nxt = next((other for other in lines[i + 1 :] if other.text.strip()), None)
+            tableish = any(other is not None and ("|" in other.text or _is_table_line(other)) for other in (prev, nxt))
             if not tableish:
                 continue
         kept.append(line)
@@ -136,7 +136,7 @@ def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
 
 def _wrap_width(lines: list[_Line]) -> int:
     """The width at which this document's lines were hard-wrapped (90th percentile)."""
-    lengths = sorted(len(l.chars) for l in lines if l.chars and not _is_table_line(l))
+    lengths = sorted(len(line.chars) for line in lines if line.chars and not _is_table_line(line))
     if not lengths:
         return 80
     return lengths[int(len(lengths) * 0.9) - 1 if len(lengths) > 1 else 0]

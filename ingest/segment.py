@@ -58,7 +58,7 @@ def split_lines(text: str) -> list[Line]:
     for raw in text.split("\n"):
         lines.append(Line(pos, pos + len(raw), raw))
         pos += len(raw) + 1
-    return [l for l in lines if l.text.strip()]
+    return [line for line in lines if line.text.strip()]
 
 
 def classify_line(text: str) -> tuple[str, str | None, str | None]:
@@ -105,8 +105,8 @@ def segment_document(text: str, span_of: Callable[[int, int], Span]) -> list[Seg
 
 def _front_matter(lines: list[Line], b: "_TreeBuilder") -> int:
     """Header block, title and preamble; returns the index of the first body line."""
-    heading = next((i for i, l in enumerate(lines[:25]) if PLAN_HEADING.match(l.text.strip())), None)
-    first_part = next((i for i, l in enumerate(lines) if classify_line(l.text)[0] in ("part", "section")), len(lines))
+    heading = next((i for i, line in enumerate(lines[:25]) if PLAN_HEADING.match(line.text.strip())), None)
+    first_part = next((i for i, line in enumerate(lines) if classify_line(line.text)[0] in ("part", "section")), len(lines))
     if heading is None or heading > first_part:
         if first_part:
             b.add_block("preamble", lines[:first_part], parent=None)
@@ -151,7 +151,7 @@ def _body(lines: list[Line], b: "_TreeBuilder") -> None:
             while i + 1 < len(lines) and is_upper_heading(lines[i + 1].text) and "\t" not in lines[i + 1].text:
                 i += 1
                 title_lines.append(lines[i])
-            b.add_heading("appendix", None, " ".join(l.text.strip() for l in title_lines), title_lines)
+            b.add_heading("appendix", None, " ".join(line.text.strip() for line in title_lines), title_lines)
         elif kind == "closing" or in_closing:
             if kind == "closing":
                 in_closing = True
@@ -210,13 +210,13 @@ class _TreeBuilder:
     def add_block(self, kind: str, lines: list[Line], parent: Segment | None, title: str | None = None) -> Segment | None:
         if not lines:
             return None
-        text = " ".join(l.text.strip() for l in lines) if kind == "title" else "\n".join(l.text for l in lines)
+        text = " ".join(line.text.strip() for line in lines) if kind == "title" else "\n".join(line.text for line in lines)
         return self._new(kind, None, lines[0].start, lines[-1].end, text, parent, title=title or (text if kind == "title" else None))
 
     def add_heading(self, kind: str, label: str | None, title: str | None, lines: list[Line]) -> Segment:
         rank = _section_rank(kind, label)
         parent = self._parent_for(rank)
-        text = " ".join(l.text.strip() for l in lines)
+        text = " ".join(line.text.strip() for line in lines)
         seg = self._new(kind, label, lines[0].start, lines[-1].end, text, parent, title=title)
         self.stack.append((rank, seg))
         return seg
@@ -245,7 +245,7 @@ class _TreeBuilder:
         columns: list[str] | None = None
         if rows and not re.match(r"^[\dIVX]+$", rows[0][0][0] or "x") and len(rows[0][0]) >= 3:
             columns = rows[0][0]
-        table = self._new("table", None, lines[0].start, lines[-1].end, "\n".join(l.text for l in lines), parent, title=" | ".join(columns) if columns else None)
+        table = self._new("table", None, lines[0].start, lines[-1].end, "\n".join(line.text for line in lines), parent, title=" | ".join(columns) if columns else None)
         group: Segment | None = None
         for k, (cells, start, end) in enumerate(rows):
             if columns is not None and k == 0:
@@ -274,7 +274,7 @@ class _TreeBuilder:
     def add_ocr_table(self, lines: list[Line]) -> None:
         """A table whose structure OCR broke: keep each line as a row, cells split on '|'."""
         parent = self._parent_for(RANK["table"])
-        table = self._new("table", None, lines[0].start, lines[-1].end, "\n".join(l.text for l in lines), parent, title=None)
+        table = self._new("table", None, lines[0].start, lines[-1].end, "\n".join(line.text for line in lines), parent, title=None)
         for line in lines:
             cells = [c.strip() for c in line.text.split("|")]
             self._new("row", None, line.start, line.end, line.text.strip(), table, cells=cells)

@@ -226,7 +226,8 @@ def test_compare_errors(client):
 
 def test_ocr_plan_page_shows_the_restored_text_with_a_marker(client, corpus_store):
     """The corpus store is ingested with --no-repair; a repaired plan shows its restored text."""
-    import subprocess, sys
+    import subprocess
+    import sys
 
     directory = corpus_store.parent / "repaired-store"
     subprocess.run(
