@@ -38,6 +38,7 @@ SUMMARY_SKIP = {"kh:plan", "kh:describes", "kh:inSegment", "kh:forProperty", "qb
 
 STARTING_QUERY = "plans-in-short"  # graph/queries/plans-in-short.rq, in the editor when the page opens
 
+
 def render(name: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(TEMPLATES.get_template(name).render(**context))
 
