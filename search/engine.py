@@ -47,7 +47,11 @@ PASSAGE_VECTORS = "mean(heading path + text, text)"
 # 3: the distribution list ("Nơi nhận") as a passage; a header's "1133 /KH-UBND" is one code token.
 PASSAGE_RULES = 3
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
-FOREIGN_VECTOR_TEXT = "original"  # what the embedder reads for an English query: original | translated | both (cross-validated)
+# What the embedder reads for an English query: original | translated | both. Cross-validated;
+# on the 687 questions with held-out set 7 the procedure picks "both" (and English weight
+# 0.25): +0.001 MRR@10 in-sample, Hit@5 -0.003, while the longer text to embed raises p95
+# latency at 100k passages from 38 to 56 ms (benchmarks/bench_search.py). Not worth it.
+FOREIGN_VECTOR_TEXT = "original"
 # Agency boost per kind of query: x best fused score, added to passages headed by (or
 # opening with) an agency the query names ("Department of Finance" -> Sở Tài chính).
 # Chosen per kind of query by cross-validation (search/evaluate.py); on all six question
