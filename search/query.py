@@ -42,10 +42,8 @@ class QueryInfo:
 
 @lru_cache(maxsize=1)
 def _folded_syllables() -> frozenset[str]:
-    try:
-        from kehoach.ingest.repair.detect import known_syllables
-    except ImportError:
-        return frozenset()
+    from kehoach.ingest.repair.detect import known_syllables  # on first use: importing repair takes ~0.1 s
+
     return frozenset(fold_lower(s) for s in known_syllables())
 
 
@@ -66,11 +64,9 @@ def vietnamese_share(text: str, extra_vocabulary: frozenset[str] | set[str] = fr
 
 @lru_cache(maxsize=2048)
 def restore_diacritics(text: str) -> str:
-    """Diacritics restored by the ingest repair model; the text unchanged if it is absent."""
-    try:
-        from kehoach.ingest.repair import repair_text
-    except ImportError:
-        return text
+    """Diacritics restored by the ingest repair model (the text unchanged if restoring fails)."""
+    from kehoach.ingest.repair import repair_text  # on first use: importing repair takes ~0.1 s
+
     try:
         return repair_text(text).text
     except Exception:  # noqa: BLE001 - restoration is an aid; a failure must not break search
