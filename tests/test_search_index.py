@@ -118,35 +118,34 @@ def test_consistency_against_the_graph_store(engine, records, tmp_path):
     assert not report["ok"] and report["plans_missing_from_store"] == [TWO[0]]
 
 
-def test_index_built_with_another_vector_recipe_is_refused(engine, tmp_path):
-    engine.close()
-    path = tmp_path / "search" / "manifest.json"
-    manifest = json.loads(path.read_text())
-    assert manifest["passage_vectors"]
+def _older_vector_recipe(manifest):
     manifest["passage_vectors"] = "one view: heading path + text"  # as an older kehoach wrote it
-    path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelMismatchError, match="search-index --rebuild"):
-        SearchEngine.open(tmp_path, embedder=HashEmbedder())
 
 
-def test_index_cut_by_older_passage_rules_is_refused(engine, tmp_path):
-    engine.close()
-    path = tmp_path / "search" / "manifest.json"
-    manifest = json.loads(path.read_text())
+def _unversioned_passage_rules(manifest):
     assert manifest["passage_rules"] >= 2
     del manifest["passage_rules"]  # as kehoach wrote it before the rules were versioned
-    path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelMismatchError, match="an older kehoach .passage rules v1.*search-index --rebuild"):
-        SearchEngine.open(tmp_path, embedder=HashEmbedder())
 
 
-def test_index_cut_by_newer_passage_rules_is_refused_as_newer(engine, tmp_path):
+def _newer_passage_rules(manifest):
+    manifest["passage_rules"] += 1  # as a later kehoach would write it
+
+
+@pytest.mark.parametrize(
+    "written_by, message",
+    [
+        (_older_vector_recipe, "passage vectors .*search-index --rebuild"),
+        (_unversioned_passage_rules, "an older kehoach .passage rules v1.*search-index --rebuild"),
+        (_newer_passage_rules, r"a newer kehoach .passage rules v\d+.*search-index --rebuild"),
+    ],
+)
+def test_index_written_by_another_kehoach_is_refused_with_the_fix(engine, tmp_path, written_by, message):
     engine.close()
     path = tmp_path / "search" / "manifest.json"
     manifest = json.loads(path.read_text())
-    manifest["passage_rules"] += 1  # as a later kehoach would write it
+    written_by(manifest)
     path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelMismatchError, match="a newer kehoach"):
+    with pytest.raises(ModelMismatchError, match=message):
         SearchEngine.open(tmp_path, embedder=HashEmbedder())
 
 
