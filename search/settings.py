@@ -83,15 +83,18 @@ def effective(overrides: dict[str, Any]) -> dict[str, Any]:
     return {**shipped(), **overrides}
 
 
-def apply(engine: Any, overrides: dict[str, Any]) -> None:
-    """Set an engine's ranking attributes to the shipped defaults plus `overrides`."""
-    values = effective(validate(overrides))
+def apply(engine: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Set an engine's ranking attributes to the shipped defaults plus `overrides`;
+    returns the overrides as validated."""
+    checked = validate(overrides)
+    values = effective(checked)
     engine.weights = {k: float(values[f"weight.{k}"]) for k in KINDS}
     engine.agency_boosts = {k: float(values[f"agency_boost.{k}"]) for k in KINDS}
     engine.province_boost = float(values["province_boost"])
     engine.target_boost = float(values["target_boost"])
     engine.foreign_vector_text = values["english_vector_text"]
     engine.expand_queries = frozenset(k for k in values["expand_queries"].split(",") if k)
+    return checked
 
 
 def from_procedure(choice: dict[str, Any]) -> dict[str, Any]:
@@ -100,9 +103,12 @@ def from_procedure(choice: dict[str, Any]) -> dict[str, Any]:
     out.update({f"agency_boost.{k}": v for k, v in choice.get("agency_boosts", {}).items()})
     out["province_boost"] = choice["boost"]
     out["target_boost"] = choice.get("target_boost", 0.0)
-    aids = choice.get("aids", {})
-    out["english_vector_text"] = {"en-vector-translated": "translated", "en-vector-both": "both"}.get(aids.get("foreign", "none"), "original")
-    out["expand_queries"] = ",".join(k for k in EXPANDABLE_KINDS if aids.get(k) == "skos-expansion")
+    # Each kind's query aid is a set of engine attributes (evaluate.QUERY_AIDS).
+    from .evaluate import BASE_AIDS, QUERY_AIDS
+
+    attributes = {kind: {**BASE_AIDS, **QUERY_AIDS[aid][0]} for kind, aid in choice.get("aids", {}).items()}
+    out["english_vector_text"] = attributes.get("foreign", BASE_AIDS)["foreign_vector_text"]
+    out["expand_queries"] = ",".join(k for k in EXPANDABLE_KINDS if k in attributes.get(k, BASE_AIDS)["expand_queries"])
     return out
 
 
