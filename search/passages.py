@@ -41,6 +41,14 @@ MAX_HEADING_CHARS = 120
 # nhận") are each read whole as one passage (header_passage, recipients_passage); the
 # signature is not content.
 SKIP_SUBTREES = {"header", "title", "closing", "signature"}
+# The header block and the distribution list have no heading above them: each is read
+# with a line saying what it is, as body passages are read with their heading path.
+# "Nơi nhận:" alone does not tell BM25 or the embedder that the names below it are whom
+# the plan was sent to, which is how users ask ("kế hoạch có gửi tới ... không?").
+BLOCK_CONTEXT = {
+    "header": "Số hiệu, ngày ban hành và tên văn bản kế hoạch",
+    "recipients": "Nơi nhận: kế hoạch được gửi tới các cơ quan, đơn vị",
+}
 MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
 MAX_PASSAGE_CHARS = 1500  # e5-small reads 512 tokens; longer leaves are split at sentences
 
@@ -170,7 +178,7 @@ def _block_passage(record: PlanRecord, block: list[Segment], kind: str) -> Passa
     text = " ".join(" ".join(s.text.split()) for s in block)
     start, end = block[0].span.start, max(s.span.end for s in block)
     span = Span(start, end, record.original_text[start:end])
-    return _make(record, fact_iri(record.id, "segment", block[0].id).value, "", kind, text, span)
+    return _make(record, fact_iri(record.id, "segment", block[0].id).value, BLOCK_CONTEXT[kind], kind, text, span)
 
 
 def chunk_spans(record: PlanRecord, span: Span, chunks: list[str]) -> list[Span]:

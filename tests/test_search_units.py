@@ -82,6 +82,11 @@ def test_passages_link_to_graph_and_quote_the_original(records):
     # the distribution list is one passage (whom the plan was sent to); the signature is not content
     recipients = [p for p in passages if p.kind == "recipients"]
     assert len(recipients) == 1 and recipients[0].text.startswith("Nơi nhận")
+    # read with a line saying what it is (the text shown stays the plan's own)
+    assert "gửi tới" in recipients[0].section and "gửi tới" in recipients[0].index_text
+    assert "gửi tới" not in recipients[0].text
+    header = next(p for p in passages if p.kind == "header")
+    assert "ngày ban hành" in header.section and header.text.startswith("Số:")
     assert "Phòng VH&TT" in recipients[0].text and "Phòng VH&TT" in recipients[0].span.quote
     assert not any("PHÓ GIÁM ĐỐC" in p.text for p in passages)
     # stable ids: a second extraction gives the same passage ids
