@@ -53,6 +53,7 @@ PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in
 # on the 687 questions with held-out set 7 the procedure picks "both" (and English weight
 # 0.25): +0.001 MRR@10 in-sample, Hit@5 -0.003, while the longer text to embed raises p95
 # latency at 100k passages from 38 to 56 ms (benchmarks/bench_search.py). Not worth it.
+# (With held-out set 8, 757 questions, it picks "both" again, English weight 0.3.)
 FOREIGN_VECTOR_TEXT = "original"
 # Agency boost per kind of query: x best fused score, added to passages headed by (or
 # opening with) an agency the query names ("Department of Finance" -> Sở Tài chính).
