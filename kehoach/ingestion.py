@@ -24,6 +24,7 @@ class IngestReport:
     ingested: list[tuple[PlanRecord, int, bool]] = field(default_factory=list)  # record, triples, replaced
     failures: list[tuple[Path, str]] = field(default_factory=list)
     indexed_passages: int | None = None
+    search_notes: list[str] = field(default_factory=list)
     search_error: str | None = None
 
     def lines(self) -> list[str]:
@@ -39,6 +40,7 @@ class IngestReport:
             )
         for path, reason in self.failures:
             out.append(f"skipped {path}: {reason}")
+        out += self.search_notes
         if self.indexed_passages is not None:
             out.append(f"search index: {self.indexed_passages} passages indexed")
         if self.search_error:
@@ -72,10 +74,17 @@ def ingest_files(
         progress(1)
     if search and report.ingested:
         try:
-            from kehoach.search.engine import SearchEngine
+            from kehoach.search.engine import SearchEngine, StaleIndexError, rebuild_index
 
-            with SearchEngine.open(store.directory) as engine:
-                report.indexed_passages = engine.index_records([r for r, _, _ in report.ingested])
+            try:
+                with SearchEngine.open(store.directory) as engine:
+                    report.indexed_passages = engine.index_records([r for r, _, _ in report.ingested])
+            except StaleIndexError:
+                # Cut by an older kehoach, same model: rebuilt from every plan in the store
+                # (the graph now holds this run's plans too); unchanged passages keep their vectors.
+                plans = records_from_store(store)
+                report.indexed_passages, report.search_notes = rebuild_index(store.directory, plans)
+                report.search_notes.insert(0, f"search index was cut into passages by an older kehoach: rebuilt from the {len(plans)} plan(s) in the store")
         except Exception as exc:  # the graph is written; say plainly the index is not
             report.search_error = f"{type(exc).__name__}: {exc}"
     if report.ingested:

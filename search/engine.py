@@ -15,6 +15,8 @@ duplicates or orphans remain; `check_consistency` verifies that against the grap
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -35,7 +37,7 @@ from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
 from .passages import Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
 from . import settings as ranking_settings
 from .query import analyse_query, without_names
-from .vector_index import ModelMismatchError, VectorIndex, check_model, read_manifest, write_manifest
+from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
 
 SEARCH_DIR = "search"
 CANDIDATES = 100  # per method, before fusion
@@ -70,7 +72,7 @@ TARGET_BOOST = 0.25
 PLAIN_SYLLABLES = TokenizerOptions(False, False, False, False)  # folded syllables only (province names)
 EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
-__all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "ModelMismatchError", "YearFilter"]
+__all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "rebuild_index", "ModelMismatchError", "StaleIndexError", "YearFilter"]
 
 YearFilter = int | tuple[int | None, int | None] | str | None
 
@@ -628,6 +630,36 @@ class Candidates:
     in_named_province: np.ndarray  # passage is from a province named in the query
     led_by_named_agency: np.ndarray | None = None  # passage is headed by an agency the query names
     states_named_target: np.ndarray | None = None  # passage states a target on what the query names
+
+
+def rebuild_index(store_dir: str | Path, records: Sequence[PlanRecord], embedder: Embedder | str | None = None) -> tuple[int, list[str]]:
+    """Replace a store's search index with a fresh one over `records` (normally every plan
+    in the store): after an upgrade changed the passage rules, or to change model (with no
+    embedder given, the old index's model). Kept from the old index: its cache of passage
+    vectors (keyed by text and model, so unchanged passages are not embedded again) and its
+    ranking settings when the model stays the same. Returns (passages indexed, notes)."""
+    directory = Path(store_dir) / SEARCH_DIR
+    old = read_manifest(directory) or {}
+    if embedder is None or isinstance(embedder, str):
+        embedder = make_embedder(embedder or old.get("embedder_spec"))  # fails before anything is deleted
+    cache, kept = directory / "embed-cache.npz", Path(store_dir) / "embed-cache.rebuild.npz"
+    if cache.is_file():
+        os.replace(cache, kept)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    if kept.is_file():
+        os.replace(kept, cache)
+    notes = []
+    with SearchEngine.open(store_dir, embedder=embedder) as engine:
+        ranking = old.get("ranking")
+        if ranking and old.get("model_id") != engine.embedder.model_id:
+            notes.append(f"ranking settings dropped (they were stored for {old.get('model_id')}): see `kehoach search-settings`")
+        elif ranking:
+            try:
+                engine.use_ranking(ranking)
+            except ValueError as error:
+                notes.append(f"ranking settings dropped ({error}): see `kehoach search-settings`")
+        return engine.index_records(records), notes
 
 
 def passage_vectors(embedder: Embedder, passages: Sequence[Passage]) -> np.ndarray:

