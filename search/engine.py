@@ -48,8 +48,9 @@ PASSAGE_VECTORS = "mean(heading path + text, text)"
 # Version of the rules cutting plans into passages (search/passages.py), recorded likewise.
 # 2: no text left out (paragraphs that bullets hang on, run-on headings), the header block;
 # 3: the distribution list ("Nơi nhận") as a passage; a header's "1133 /KH-UBND" is one code token;
-# 4: the header and the distribution list read with a line saying what they are (BLOCK_CONTEXT).
-PASSAGE_RULES = 4
+# 4: the header and the distribution list read with a line saying what they are (BLOCK_CONTEXT);
+# 5: table rows read with the sentence introducing their table (_table_lead_in).
+PASSAGE_RULES = 5
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 # What the embedder reads for an English query: original | translated | both. Cross-validated;
 # on the 687 questions with held-out set 7 the procedure picks "both" (and English weight

@@ -3,7 +3,8 @@
 A passage is one leaf of the tree (a bullet or sub-bullet, a lettered item, a paragraph,
 a table row read with its table header, a short section without children), or the own
 text of a node whose children do not carry it whole (a paragraph bullets hang on), with
-the heading path above it prepended (including the lead-in sentence of a list), so
+the heading path above it prepended (including the lead-in sentence of a list or a
+table), so
 "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under "2. Sở Giáo dục và Đào tạo"
 can be understood alone. Two more passages per plan: its header and title block (number,
 date, title) and its distribution list ("Nơi nhận"). No text of the plan body is left out
@@ -36,6 +37,9 @@ HEADING_KINDS = {"part", "section", "item", "appendix"}
 # segmenter hung bullets on, not a lead-in: it is a passage of its own, not context.)
 LEAD_IN_KINDS = {"paragraph", "bullet"}
 MAX_LEAD_IN_CHARS = 160
+# A table's lead-in may sit above its column headers, which OCR turns into short lines.
+MAX_TABLE_HEADER_LINES = 3
+MAX_TABLE_HEADER_CHARS = 80
 MAX_HEADING_CHARS = 120
 # No passage is cut from under these: the header block and the distribution list ("Nơi
 # nhận") are each read whole as one passage (header_passage, recipients_passage); the
@@ -206,6 +210,8 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
         return passages_from_lines(record)
     by_id = {s.id: s for s in record.segments}
     has_children = {s.parent for s in record.segments if s.parent}
+    tables_in = {s.parent for s in record.segments if s.kind == "table" and s.parent}
+    previous = _previous_siblings(record.segments)
     out: list[Passage] = [p for p in [header_passage(record), recipients_passage(record)] if p]
     for seg in sorted(record.segments, key=lambda s: s.order):
         if seg.kind not in CONTENT_KINDS or _under(seg, by_id, SKIP_SUBTREES):
@@ -218,6 +224,9 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
             context = _as_context(parent)
             if context:
                 path.append(context)
+            introduced_by = _table_lead_in(parent, previous, tables_in)
+            if introduced_by:
+                path.append(introduced_by)
             parent = by_id.get(parent.parent) if parent.parent else None
         path.reverse()
         section = _clip(" > ".join(path), MAX_CONTEXT_CHARS)
@@ -252,6 +261,37 @@ def _as_context(seg: Segment) -> str | None:
     if seg.kind == "row":
         return _clip(" ".join(c.strip() for c in (seg.cells or [seg.text]) if c), MAX_HEADING_CHARS)
     return None
+
+
+def _table_lead_in(seg: Segment, previous: dict[str, Segment], tables_in: set[str]) -> str | None:
+    """The sentence introducing a table ("- Mục tiêu ứng dụng công nghệ thông tin ... cho
+    người sử dụng Thư viện:"), read as context of its rows. The segmenter cannot hang a
+    table under a bullet, so the lead-in is a previous sibling of the table (or of the
+    paragraph an OCR'd table's header became), past at most a few short lines of broken
+    column headers ("Đến năm | Đến năm | Ghi"); without it, two tables with the same rows
+    ("5 | Thư viện trường đại học 100% 100%") cannot be told apart."""
+    header_line = seg.kind == "paragraph" and seg.id in tables_in and len(seg.text) <= MAX_TABLE_HEADER_CHARS
+    if seg.kind != "table" and not header_line:
+        return None
+    lead = previous.get(seg.id)
+    for _ in range(MAX_TABLE_HEADER_LINES):
+        if lead is None or lead.kind != "paragraph" or is_lead_in(lead.text) or len(lead.text) > MAX_TABLE_HEADER_CHARS:
+            break
+        lead = previous.get(lead.id)
+    if lead is None or lead.kind not in LEAD_IN_KINDS or not is_lead_in(lead.text):
+        return None
+    return _clip(" ".join(lead.text.split()), MAX_LEAD_IN_CHARS)
+
+
+def _previous_siblings(segments: list[Segment]) -> dict[str, Segment]:
+    """Each segment's previous sibling (same parent, document order)."""
+    last: dict[str | None, Segment] = {}
+    out: dict[str, Segment] = {}
+    for seg in sorted(segments, key=lambda s: s.order):
+        if seg.parent in last:
+            out[seg.id] = last[seg.parent]
+        last[seg.parent] = seg
+    return out
 
 
 def _read_whole_as_context(seg: Segment) -> bool:

@@ -60,11 +60,11 @@ def test_good_assignments_are_normalised():
 
 
 def test_the_procedures_pick_becomes_a_command_with_only_the_changes():
-    shipped_vi = settings.shipped()["weight.vi"]
+    shipped_now = settings.shipped()
     choice = {
         "boost": 1.0,
         "target_boost": 0.5,
-        "weights": {"vi": shipped_vi, "vi-folded": 0.15, "foreign": 0.25},
+        "weights": {"vi": shipped_now["weight.vi"], "vi-folded": shipped_now["weight.vi-folded"], "foreign": 0.25},
         "aids": {"foreign": "en-vector-both", "vi": "skos-expansion", "vi-folded": "none"},
         "agency_boosts": {"vi": 0.0, "vi-folded": 0.0, "foreign": 0.0},
     }

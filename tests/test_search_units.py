@@ -113,6 +113,37 @@ def test_list_items_keep_their_lead_in_and_sub_bullets_are_searchable(records):
     assert [p.kind for p in hung_yen if p.text.startswith("Công tác xử lý kỹ thuật")] == ["paragraph"]
 
 
+def test_table_rows_read_the_sentence_introducing_their_table(records):
+    """Lào Cai's two OCR'd target tables have the same rows ("5 | Thư viện trường đại
+    học ... 100% 100%"): only the lead-in above each (past its broken column headers)
+    tells the service target from the IT one."""
+    passages = passages_from_record(records["lao-cai-2023-251-kh-ubnd"])
+    university = [p for p in passages if p.kind == "row" and p.text.startswith("5 | Thư viện trường đại học")]
+    assert len(university) == 2
+    service, it = (p.section.split(" > ")[-1] for p in university)
+    assert service.startswith("- Mục tiêu cung cấp dịch vụ") and service.endswith(":")
+    assert it.startswith("- Mục tiêu ứng dụng công nghệ thông tin") and it.endswith(":")
+    # a table without a lead-in above it gets none; long paragraphs are not skipped over
+    from kehoach.ingest.pipeline import extract_plan_text
+
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nSố: 12/KH-UBND\nThử Nghiệm, ngày 2 tháng 3 năm 2023\n\nKẾ HOẠCH\n"
+        "Triển khai Chương trình phục vụ học tập suốt đời\n\n"
+        "I. MỤC TIÊU\n"
+        "- Mục tiêu cung cấp dịch vụ học tập suốt đời:\n"
+        "Đến năm | Đến năm\n"
+        "1 | Thư viện tỉnh | 100% | 100%\n"
+        "2 | Thư viện huyện | 70% | 80%\n"
+        "II. NHIỆM VỤ\n"
+        "- Các chỉ tiêu dưới đây:\n"
+        "Đoạn văn dài giữa câu dẫn và bảng, nói về việc khác hẳn, nên câu dẫn phía trên không còn là của bảng này nữa.\n"
+        "1 | Thư viện xã | 20% | 30%\n"
+    )
+    rows = {p.text.split(" | ")[1]: p.section for p in passages_from_record(extract_plan_text(text, "thu-nghiem")) if p.kind == "row" and " | " in p.text}
+    assert rows["Thư viện huyện"].endswith("> - Mục tiêu cung cấp dịch vụ học tập suốt đời:"), rows
+    assert "Các chỉ tiêu dưới đây" not in rows["Thư viện xã"], rows
+
+
 def test_every_content_segment_is_searchable(records):
     """Each segment's text is in a passage of its own or whole in the heading path of
     the passages under it (a heading that runs on into a sentence, a paragraph that
