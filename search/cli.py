@@ -300,7 +300,8 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
     """(Re)build the search index (normally `kehoach ingest` does this).
 
     With no PATHS, the plans already in the store are re-indexed from the original texts
-    the graph keeps; with PATHS, those plan files are (re)indexed.
+    the graph keeps; with PATHS, those plan files are (re)indexed (with --rebuild, together
+    with every plan of the store).
     """
     from kehoach.graph.store import PlanStore, StoreError, mark_changed
     from kehoach.ingest.pipeline import extract_plan

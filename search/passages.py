@@ -4,11 +4,11 @@ A passage is one leaf of the tree (a bullet or sub-bullet, a lettered item, a pa
 a table row read with its table header, a short section without children), or the own
 text of a node whose children do not carry it whole (a paragraph bullets hang on), with
 the heading path above it prepended (including the lead-in sentence of a list or a
-table), so
-"70% 80%" in a table row or "- Chủ trì, phối hợp ..." under "2. Sở Giáo dục và Đào tạo"
-can be understood alone. Two more passages per plan: its header and title block (number,
-date, title) and its distribution list ("Nơi nhận"). No text of the plan body is left out
-(tests/test_search_units.py checks it). Its id is the segment's graph IRI, so a hit links
+table), so "70% 80%" in a table row or "- Chủ trì, phối hợp ..." under "2. Sở Giáo dục
+và Đào tạo" can be understood alone. Two more passages per plan: its header and title
+block (number, date, title) and its distribution list ("Nơi nhận"), each read with a line
+saying what it is. No text of the plan body is left out (tests/test_search_units.py
+checks it). Its id is the segment's graph IRI, so a hit links
 straight into the graph store.
 
 Text comes from the record's normalised text (restored text for OCR plans once repair
