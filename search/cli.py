@@ -314,22 +314,18 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
     files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
     if paths and not files:
         _fail("no plan files given")
-    if files:
-        records = [extract_plan(f) for f in files]
-        if rebuild and (store_dir / "oxigraph").exists():  # a fresh index holds every plan of the store
-            try:
-                in_store = records_from_store(PlanStore(store_dir, read_only=True))
-            except StoreError as error:
-                _fail(str(error))
-            given = {r.id for r in records}
-            records = [r for r in in_store if r.id not in given] + records
-    else:
+    records = [extract_plan(f) for f in files]
+    # The store's plans: what is indexed when no file is given, and what a fresh index
+    # must hold besides the files given.
+    if not files or (rebuild and (store_dir / "oxigraph").exists()):
         try:
-            records = records_from_store(PlanStore(store_dir, read_only=True))
+            in_store = records_from_store(PlanStore(store_dir, read_only=True))
         except StoreError as error:
             _fail(str(error))
-        if not records:
-            _fail(f"no plans in the store at {store_dir}: give plan files, or run `kehoach ingest` first")
+        given = {r.id for r in records}
+        records = [r for r in in_store if r.id not in given] + records
+    if not records:
+        _fail(f"no plans in the store at {store_dir}: give plan files, or run `kehoach ingest` first")
     t0 = time.perf_counter()
     try:
         if rebuild:
