@@ -7,6 +7,7 @@ shape), and a missing store or search index 503 with what to run.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -168,7 +169,7 @@ def target_years(fact: dict[str, Any]) -> set[int]:
         if any(hint in predicate.lower() for hint in YEAR_HINTS):
             for value in values:
                 for text in (str(value.get("value", "")), str(value.get("label", ""))):
-                    years.update(int(y) for y in __import__("re").findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", text))
+                    years.update(int(y) for y in re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", text))
     return years
 
 
@@ -234,6 +235,7 @@ async def search(
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     items = [hit.to_json() for hit in hits[offset : offset + limit]]
+    unmatched = [] if hits else engine.unmatched_filters(province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan)
     return {
         "query": q,
         "total": len(hits) if len(hits) < depth else None,
@@ -241,6 +243,7 @@ async def search(
         "limit": limit,
         "offset": offset,
         "items": items,
+        "unmatched_filters": unmatched,  # why nothing was found: the filters no passage matches
     }
 
 

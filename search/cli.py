@@ -86,7 +86,8 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
         click.echo(json.dumps({"query": query, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo("No passage found.")
+        unmatched = engine.unmatched_filters(province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan)
+        click.echo("No passage found" + (": " + "; ".join(unmatched) if unmatched else "") + ".")
     for rank, h in enumerate(hits, 1):
         where = f"{h.province or '?'} {h.year or ''} · {h.programme or ''} · {h.plan}"
         click.echo(f"{rank:>2}. [{h.score:.3f}] {where}")

@@ -34,7 +34,7 @@ from kehoach.ingest.vietnamese import fold_lower
 from .embedders import CachingEmbedder, Embedder, make_embedder
 from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
-from .passages import Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
+from .passages import PASSAGE_KINDS, Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
 from . import settings as ranking_settings
 from .query import analyse_query, without_names
 from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
@@ -99,18 +99,23 @@ class Hit:
 
 
 def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
-    """2023 -> (2023, 2023); "2020-2025" -> (2020, 2025); "2020-" -> (2020, None)."""
+    """2023 -> (2023, 2023); "2020-2025" -> (2020, 2025); "2020-" -> (2020, None).
+    Anything else (a word, a range that runs backwards) is a ValueError saying so."""
     if year is None or year == "":
         return None
     if isinstance(year, int):
         return (year, year)
     if isinstance(year, tuple):
-        return year
-    text = str(year).strip()
-    if "-" in text or ".." in text:
-        lo, hi = [p.strip() for p in text.replace("..", "-").split("-", 1)]
-        return (int(lo) if lo else None, int(hi) if hi else None)
-    return (int(text), int(text))
+        lo, hi = year
+    else:
+        text = str(year).strip()
+        parts = [p.strip() for p in text.replace("..", "-").split("-", 1)] if ("-" in text or ".." in text) else [text, text]
+        if not all(p.isdigit() or p == "" for p in parts) or parts == ["", ""]:
+            raise ValueError(f"year must be a year or a range (2023, 2020-2025, 2020-, -2025), not {text!r}")
+        lo, hi = (int(p) if p else None for p in parts)
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"year range {lo}-{hi} runs backwards: write {hi}-{lo}")
+    return (lo, hi)
 
 
 class SearchEngine:
@@ -387,6 +392,8 @@ class SearchEngine:
                 )
             mask &= self._programme_masks[want]
         if kind:
+            if kind not in PASSAGE_KINDS:
+                raise ValueError(f"no passage kind {kind!r}; kinds: {', '.join(sorted(PASSAGE_KINDS))}")
             used = True
             mask &= self._kind == kind
         if plan:
@@ -399,6 +406,36 @@ class SearchEngine:
             a = fold_lower(agency)
             mask &= np.array([a in t for t in self._agency_text], dtype=bool)
         return mask if used else None
+
+    def unmatched_filters(
+        self,
+        province: str | None = None,
+        year: YearFilter = None,
+        programme: str | None = None,
+        kind: str | None = None,
+        agency: str | None = None,
+        plan: str | None = None,
+    ) -> list[str]:
+        """Why a filtered search found nothing: each filter that on its own keeps no passage
+        of the index, in words, with the values the index does have."""
+        given = {"province": province, "year": year, "programme": programme, "kind": kind, "agency": agency, "plan": plan}
+        have = {
+            "province": sorted({name for name, _ in self._provinces}),
+            "year": sorted({int(y) for y in self._year if y >= 0}),
+            "programme": sorted({p for progs in self._progs for p in progs}),
+            "kind": sorted(set(self._kind)),
+            "agency": [],
+            "plan": sorted(set(self._plan)),
+        }
+        said = []
+        for name, value in given.items():
+            if value in (None, "") or self._mask(**{**dict.fromkeys(given), name: value}).any():
+                continue
+            known = f" (this index has: {', '.join(map(str, have[name]))})" if have[name] else ""
+            said.append(f"no passage matches {name} {value!r}{known}")
+        if not said and sum(value not in (None, "") for value in given.values()) > 1:
+            said.append("no passage matches these filters together")
+        return said
 
     def _folded_texts(self) -> list[str]:
         """Folded heading path + text of every passage, in row order (agency filter)."""

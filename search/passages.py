@@ -53,6 +53,8 @@ BLOCK_CONTEXT = {
     "header": "Số hiệu, ngày ban hành và tên văn bản kế hoạch",
     "recipients": "Nơi nhận: kế hoạch được gửi tới các cơ quan, đơn vị",
 }
+# Every kind a passage can have (the `kind` filter accepts these).
+PASSAGE_KINDS = CONTENT_KINDS | set(BLOCK_CONTEXT)
 MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
 MAX_PASSAGE_CHARS = 1500  # e5-small reads 512 tokens; longer leaves are split at sentences
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,17 @@ def select_named(store, name: str) -> list[dict]:
     from kehoach.config import named_query
 
     return store.select_rows(named_query(name))[1]
+
+
+@pytest.fixture(scope="session")
+def searchable_store(tmp_path_factory) -> Path:
+    """The five plans ingested by the real `kehoach ingest` in a subprocess (graph and search
+    index with the bundled embedder), shared by the notebooks and the live search API tests
+    (read-only use). KEHOACH_TEST_STORE reuses a store built earlier."""
+    shared = os.environ.get("KEHOACH_TEST_STORE")
+    if shared and (Path(shared) / "search").is_dir():
+        return Path(shared)
+    directory = tmp_path_factory.mktemp("searchable-store")
+    done = subprocess.run([sys.executable, "-m", "kehoach", "ingest", "--store", str(directory)], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    return directory

@@ -39,12 +39,17 @@ class FakeSearch:
 
     def search(self, query, k=10, **filters):
         self.last = (query, filters)
+        if filters.get("year") == "2030-":  # no plan from then
+            return []
         text = "Phấn đấu đến năm 2025, 100% thư viện cấp tỉnh cung cấp dịch vụ học tập suốt đời."
         return [
             FakeHit(text=text, score=0.91, plan="lao-cai-2023-251-kh-ubnd", province="Lào Cai", province_code="10", year=2023,
                     programme="1520/QĐ-TTg", programmes=["1520/QĐ-TTg"], iri="urn:x", span={"start": 0, "end": 10, "quote": "x"},
                     section="II. Mục tiêu", kind="bullet", scores={})
         ][:k]
+
+    def unmatched_filters(self, year=None, **filters):
+        return [f"no passage matches year {year!r} (this index has: 2023)"] if year == "2030-" else []
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +148,15 @@ def test_search_page_shows_highlighted_hits(driver, server, shots):
     assert "Lào Cai" in driver.find_element(By.CSS_SELECTOR, "#hits .hit-meta").text
     assert "q=thu+vien+cap+tinh" in driver.current_url
     driver.save_screenshot(str(shots / "search.png"))
+
+
+def test_search_page_says_which_filter_found_nothing(driver, server):
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{server}/?q=thư viện&year=2030-")
+    wait_for(driver, lambda d: "Không tìm thấy" in d.find_element(By.ID, "status").text)
+    assert "no passage matches year '2030-' (this index has: 2023)" in driver.find_element(By.ID, "status").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "#hits li")
 
 
 def test_search_page_reports_a_missing_index(driver, tmp_path_factory):

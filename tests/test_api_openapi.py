@@ -20,6 +20,9 @@ class EmptySearch:
         parse_year_filter(filters.get("year"))  # the real engine's check of the year filter
         return []
 
+    def unmatched_filters(self, **filters):
+        return []
+
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):

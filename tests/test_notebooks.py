@@ -1,16 +1,13 @@
 """Execute the three notebooks in notebooks/ against the bundled corpus (nbclient).
 
 One store (graph + search index) is built per test session, by the real `kehoach ingest`
-in a subprocess, and handed to the notebooks through KEHOACH_STORE; each notebook falls back
+in a subprocess (conftest's `searchable_store`), and handed to the notebooks through KEHOACH_STORE; each notebook falls back
 to building its own store when the variable is unset, so they also run on their own. Outputs
 are never committed: this test is what runs them.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,17 +17,6 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def notebook_store(tmp_path_factory) -> Path:
-    shared = os.environ.get("KEHOACH_TEST_STORE")  # reuse a store built earlier, if the caller has one
-    if shared and (Path(shared) / "search").is_dir():
-        return Path(shared)
-    directory = tmp_path_factory.mktemp("notebook-store")
-    done = subprocess.run([sys.executable, "-m", "kehoach", "ingest", "--store", str(directory)], capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr
-    return directory
 
 
 def test_three_notebooks_exist():
@@ -50,8 +36,8 @@ def test_notebooks_are_committed_without_outputs():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path, notebook_store, tmp_path, monkeypatch):
-    monkeypatch.setenv("KEHOACH_STORE", str(notebook_store))
+def test_notebook_runs(path, searchable_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("KEHOACH_STORE", str(searchable_store))
     monkeypatch.setenv("KEHOACH_CACHE", str(tmp_path.parent / "compare-cache"))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(path, as_version=4)

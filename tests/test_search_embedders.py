@@ -97,7 +97,9 @@ def _check_cli(store):
     assert len(hits) == 2 and {"text", "score", "plan", "province", "year", "programme", "iri", "span"} <= set(hits[0])
     assert hits[0]["province"] == "Lai Châu" and hits[0]["year"] == 2015 and hits[0]["programme"] == "208/QĐ-TTg"
     out = runner.invoke(main, ["search", "thư viện", "--year", "2023", "--store", str(store)])
-    assert out.exit_code == 0 and "No passage found." in out.output
+    assert out.exit_code == 0 and "No passage found: no passage matches year '2023' (this index has: 2015)." in out.output
+    out = runner.invoke(main, ["search", "thư viện", "--year", "2025-2020", "--store", str(store)])
+    assert out.exit_code == 2 and "year range 2025-2020 runs backwards" in out.output
     out = runner.invoke(main, ["check", "--store", str(store)])
     assert out.exit_code == 0 and "consistent" in out.output
     out = runner.invoke(main, ["search", "thư viện", "--store", str(store / "nowhere")])

@@ -88,6 +88,20 @@ def test_filters(engine):
         assert engine.search(q, k=5, mode=mode, province="Ninh Bình")
     with pytest.raises(ValueError):
         engine.search(q, mode="magic")
+    with pytest.raises(ValueError, match="no passage kind 'heading'; kinds: appendix, bullet"):
+        engine.search(q, kind="heading")
+
+
+def test_a_filtered_search_that_finds_nothing_says_which_filter(engine):
+    q = "thư viện phục vụ học tập suốt đời"
+    assert engine.search(q, province="Hà Nội") == []
+    assert engine.unmatched_filters(province="Hà Nội", year=2015) == [
+        "no passage matches province 'Hà Nội' (this index has: Lai Châu, Ninh Bình)"
+    ]
+    assert engine.unmatched_filters(year="2030-", programme="999")[0] == "no passage matches year '2030-' (this index has: 2015, 2023)"
+    assert "programme '999' (this index has: 1520/QĐ-TTg, 208/QĐ-TTg)" in engine.unmatched_filters(programme="999")[0]
+    assert engine.unmatched_filters(year=2015, programme="1520") == ["no passage matches these filters together"]
+    assert engine.unmatched_filters(year=2015) == []
 
 
 def test_hit_json_has_the_promised_fields(engine):

@@ -47,6 +47,16 @@ def test_year_filters(value, expected):
     assert parse_year_filter(value) == expected
 
 
+@pytest.mark.parametrize(
+    "value, message",
+    [("abc", "must be a year or a range"), ("-", "must be a year or a range"), ("20x3", "must be a year or a range"),
+     ("2030-2020", "runs backwards: write 2020-2030"), ((2016, 2015), "runs backwards")],
+)
+def test_year_filters_that_mean_nothing_are_refused(value, message):
+    with pytest.raises(ValueError, match=message):
+        parse_year_filter(value)
+
+
 def test_fusion_normalises_each_method():
     kw = np.array([10.0, 5.0, 0.0])
     vec = np.array([0.80, 0.90, 0.85])

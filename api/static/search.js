@@ -18,7 +18,11 @@
 
   function render(data, query) {
     list.innerHTML = "";
-    if (!data.items.length) { status.textContent = "Không tìm thấy kết quả. (No results.)"; return; }
+    if (!data.items.length) {
+      const why = (data.unmatched_filters || []).join("; ");
+      status.textContent = "Không tìm thấy kết quả. (No results" + (why ? ": " + why : "") + ".)";
+      return;
+    }
     status.textContent = `${data.items.length} kết quả (results)` + (data.more ? " — còn nữa (more available)" : "");
     for (const hit of data.items) {
       const li = document.createElement("li");
