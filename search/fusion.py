@@ -22,7 +22,7 @@ import numpy as np
 # cross-validation procedure of search/evaluate.py (`kehoach eval search`).
 DEFAULT_WEIGHTS = {
     "vi": 0.45,  # Vietnamese with diacritics
-    "vi-folded": 0.05,  # Vietnamese typed without diacritics (restored before embedding)
+    "vi-folded": 0.2,  # Vietnamese typed without diacritics (restored before embedding)
     "foreign": 0.35,  # English: BM25 reads its Vietnamese rendering, the embedder the English
 }
 DEFAULT_VECTOR_WEIGHT = DEFAULT_WEIGHTS["vi"]
