@@ -302,29 +302,36 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
 
     With no PATHS, the plans already in the store are re-indexed from the original texts
     the graph keeps; with PATHS, those plan files are (re)indexed (with --rebuild, together
-    with every plan of the store).
+    with every plan of the store). An index cut into passages by an older kehoach (same
+    model) is rebuilt, as with --rebuild.
     """
     from kehoach.graph.store import PlanStore, StoreError, mark_changed
     from kehoach.ingest.pipeline import extract_plan
     from kehoach.ingestion import records_from_store
 
     from .engine import SearchEngine, rebuild_index
-    from .vector_index import ModelMismatchError, read_manifest
+    from .vector_index import ModelMismatchError, StaleIndexError, read_manifest
 
     store_dir = store_dir or default_store()
     files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
     if paths and not files:
         _fail("no plan files given")
     records = [extract_plan(f) for f in files]
-    # The store's plans: what is indexed when no file is given, and what a fresh index
-    # must hold besides the files given.
-    if not files or (rebuild and (store_dir / "oxigraph").exists()):
+
+    def with_store_plans(records):
+        """The store's plans (what is indexed when no file is given, and what a fresh
+        index must hold besides the files given), the files' versions taking precedence."""
+        if files and not (store_dir / "oxigraph").exists():
+            return records
         try:
             in_store = records_from_store(PlanStore(store_dir, read_only=True))
         except StoreError as error:
             _fail(str(error))
         given = {r.id for r in records}
-        records = [r for r in in_store if r.id not in given] + records
+        return [r for r in in_store if r.id not in given] + records
+
+    if not files or rebuild:
+        records = with_store_plans(records)
     if not records:
         _fail(f"no plans in the store at {store_dir}: give plan files, or run `kehoach ingest` first")
     t0 = time.perf_counter()
@@ -332,8 +339,13 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
         if rebuild:
             n, notes = rebuild_index(store_dir, records, embedder)
         else:
-            with SearchEngine.open(store_dir, embedder=embedder) as engine:
-                n, notes = engine.index_records(records), []
+            try:
+                with SearchEngine.open(store_dir, embedder=embedder) as engine:
+                    n, notes = engine.index_records(records), []
+            except StaleIndexError:  # cut by an older kehoach, same model: as `kehoach ingest` does
+                records = with_store_plans(records)
+                n, notes = rebuild_index(store_dir, records, embedder)
+                notes.insert(0, f"search index was cut into passages by an older kehoach: rebuilt from {len(records)} plan(s)")
     except (ModelMismatchError, ValueError) as error:  # ValueError: an unknown embedder spec
         _fail(str(error))
     for note in notes:

@@ -136,6 +136,16 @@ def test_an_index_cut_by_older_rules_is_rebuilt_from_the_store(tmp_path, corpus_
     assert json.loads(path.read_text())["passage_rules"] == PASSAGE_RULES
     check = run("check", "--store", str(store))
     assert check.returncode == 0 and "2 plans" in check.stdout and "consistent" in check.stdout, check.stdout
+    # `kehoach search-index` does the same (it used to refuse and print the --rebuild command)
+    manifest = json.loads(path.read_text())
+    del manifest["passage_rules"]
+    path.write_text(json.dumps(manifest))
+    proc = run("search-index", "--store", str(store))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "cut into passages by an older kehoach: rebuilt from 2 plan(s)" in proc.stdout
+    assert json.loads(path.read_text())["passage_rules"] == PASSAGE_RULES
+    check = run("check", "--store", str(store))
+    assert check.returncode == 0 and "2 plans" in check.stdout and "consistent" in check.stdout, check.stdout
 
 
 def test_an_index_of_another_model_is_reported_not_silently_rebuilt(tmp_path, corpus_paths):
