@@ -235,7 +235,9 @@ async def search(
     except ValueError as error:
         raise HTTPException(422, str(error)) from error
     items = [hit.to_json() for hit in hits[offset : offset + limit]]
-    unmatched = [] if hits else engine.unmatched_filters(province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan)
+    unmatched = [] if hits else await run_in_threadpool(
+        engine.unmatched_filters, province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan
+    )
     return {
         "query": q,
         "total": len(hits) if len(hits) < depth else None,
