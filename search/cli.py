@@ -89,7 +89,8 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
         unmatched = engine.unmatched_filters(province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan)
         click.echo("No passage found" + (": " + "; ".join(unmatched) if unmatched else "") + ".")
     for rank, h in enumerate(hits, 1):
-        where = f"{h.province or '?'} {h.year or ''} · {h.programme or ''} · {h.plan}"
+        year = h.year or (f"≥{h.year_not_before}" if h.year_not_before else "year ?")
+        where = f"{h.province or '?'} {year} · {h.programme or ''} · {h.plan}"
         click.echo(f"{rank:>2}. [{h.score:.3f}] {where}")
         if h.section:
             click.echo(f"    § {h.section}")

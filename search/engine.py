@@ -49,8 +49,10 @@ PASSAGE_VECTORS = "mean(heading path + text, text)"
 # 2: no text left out (paragraphs that bullets hang on, run-on headings), the header block;
 # 3: the distribution list ("Nơi nhận") as a passage; a header's "1133 /KH-UBND" is one code token;
 # 4: the header and the distribution list read with a line saying what they are (BLOCK_CONTEXT);
-# 5: table rows read with the sentence introducing their table (_table_lead_in).
-PASSAGE_RULES = 5
+# 5: table rows read with the sentence introducing their table (_table_lead_in);
+# 6: a plan whose header gives no date has no year (it had the earliest year it can have,
+#    from the documents it cites): that bound is `year_not_before`.
+PASSAGE_RULES = 6
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 # What the embedder reads for an English query: original | translated | both. Cross-validated;
 # on the 687 questions with held-out set 7 the procedure picks "both" (and English weight
@@ -93,6 +95,7 @@ class Hit:
     section: str
     kind: str
     scores: dict[str, float] = field(default_factory=dict)  # per method, for explanation
+    year_not_before: int | None = None  # when `year` is unknown: the earliest it can be
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -379,6 +382,7 @@ class SearchEngine:
         if rng:
             used = True
             lo, hi = rng
+            mask &= self._year >= 0  # a plan of unknown year is in no year range
             if lo is not None:
                 mask &= self._year >= lo
             if hi is not None:
@@ -421,7 +425,7 @@ class SearchEngine:
         given = {"province": province, "year": year, "programme": programme, "kind": kind, "agency": agency, "plan": plan}
         have = {
             "province": sorted({name for name, _ in self._provinces}),
-            "year": sorted({int(y) for y in self._year if y >= 0}),
+            "year": sorted({int(y) for y in self._year if y >= 0}) + (["unknown for some plans"] if (self._year < 0).any() else []),
             "programme": sorted({p for progs in self._progs for p in progs}),
             "kind": sorted(set(self._kind)),
             "agency": [],
@@ -603,6 +607,7 @@ class SearchEngine:
             section=p.section,
             kind=p.kind,
             scores={k: round(v, 6) for k, v in parts.items()},
+            year_not_before=p.year_not_before,
         )
 
     # --- consistency -----------------------------------------------------------------

@@ -73,6 +73,7 @@ class Passage:
     span: Span  # into the original text
     agencies: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)  # "subject|metric" of the graph's targets stated here
+    year_not_before: int | None = None  # no issue date in the header: the earliest year it can have
 
     @property
     def raw(self) -> str:
@@ -107,11 +108,20 @@ class Passage:
 
 
 def plan_year(record: PlanRecord) -> int | None:
-    """The year the plan was issued, or the earliest year it can have been issued."""
-    for value in (record.header.date, record.header.date_not_before):
-        if value and re.match(r"\d{4}", value):
-            return int(value[:4])
-    return None
+    """The year the plan was issued, when its header says so (a blank day is fine: "ngày
+    tháng 5 năm 2023" is 2023); None when the header gives no date."""
+    return _year_of(record.header.date)
+
+
+def plan_year_not_before(record: PlanRecord) -> int | None:
+    """For a plan whose header gives no date, the earliest year it can have been issued
+    (the newest document it cites, e.g. 1520/QĐ-TTg of 2022): a bound, shown as "≥ 2022",
+    never passed off as its year."""
+    return None if plan_year(record) is not None else _year_of(record.header.date_not_before)
+
+
+def _year_of(date: str | None) -> int | None:
+    return int(date[:4]) if date and re.match(r"\d{4}", date) else None
 
 
 def _heading_of(seg: Segment) -> str:
@@ -329,6 +339,7 @@ def _make(record: PlanRecord, pid: str, section: str, kind: str, text: str, span
         province=h.province,
         province_code=h.province_code,
         year=plan_year(record),
+        year_not_before=plan_year_not_before(record),
         programmes=list(h.programmes),
         section=section,
         kind=kind,

@@ -45,7 +45,10 @@ class FakeSearch:
         return [
             FakeHit(text=text, score=0.91, plan="lao-cai-2023-251-kh-ubnd", province="Lào Cai", province_code="10", year=2023,
                     programme="1520/QĐ-TTg", programmes=["1520/QĐ-TTg"], iri="urn:x", span={"start": 0, "end": 10, "quote": "x"},
-                    section="II. Mục tiêu", kind="bullet", scores={})
+                    section="II. Mục tiêu", kind="bullet", scores={}),
+            FakeHit(text="Thư viện tỉnh hoạt động theo mô hình thư viện điện tử.", score=0.5, plan="hung-yen-2023-kh-ubnd",
+                    province="Hưng Yên", province_code="33", year=None, year_not_before=2022, programme="1520/QĐ-TTg",
+                    programmes=["1520/QĐ-TTg"], iri="urn:y", span={"start": 5, "end": 9, "quote": "y"}, section="II.", kind="bullet", scores={}),
         ][:k]
 
     def unmatched_filters(self, year=None, **filters):
@@ -146,6 +149,8 @@ def test_search_page_shows_highlighted_hits(driver, server, shots):
     link = driver.find_element(By.CSS_SELECTOR, "#hits .hit-meta a")
     assert link.get_attribute("href").endswith("/plans/lao-cai-2023-251-kh-ubnd?hl=0-10")
     assert "Lào Cai" in driver.find_element(By.CSS_SELECTOR, "#hits .hit-meta").text
+    metas = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#hits .hit-meta")]
+    assert "Lào Cai · 2023" in metas[0] and "Hưng Yên · ≥ 2022" in metas[1]  # a plan without an issue date
     assert "q=thu+vien+cap+tinh" in driver.current_url
     driver.save_screenshot(str(shots / "search.png"))
 

@@ -104,6 +104,19 @@ def test_a_filtered_search_that_finds_nothing_says_which_filter(engine):
     assert engine.unmatched_filters(year=2015) == []
 
 
+def test_a_plan_without_an_issue_date_has_no_year(tmp_path, records):
+    """Hưng Yên's header gives no date: its hits carry year None and the earliest year it can
+    have (the 1520/QĐ-TTg decision it implements is of 2022), and no year filter keeps them."""
+    with SearchEngine.open(tmp_path, embedder=HashEmbedder()) as eng:
+        eng.index_records([records["hung-yen-2023-kh-ubnd"], records["lai-chau-2015-1133-kh-ubnd"]])
+        q = "thư viện tỉnh"
+        hit = next(h for h in eng.search(q, k=50) if h.province == "Hưng Yên").to_json()
+        assert hit["year"] is None and hit["year_not_before"] == 2022
+        for year in (2022, 2023, "2020-", "-2025", "2000-2100"):
+            assert {h.province for h in eng.search(q, k=50, year=year)} <= {"Lai Châu"}, year
+        assert eng.unmatched_filters(year=2023) == ["no passage matches year 2023 (this index has: 2015, unknown for some plans)"]
+
+
 def test_hit_json_has_the_promised_fields(engine):
     hit = engine.search("Dự án BMGF-VN truy cập internet miễn phí", k=1)[0].to_json()
     for key in ("text", "score", "plan", "province", "year", "programme", "iri", "span", "section", "kind"):

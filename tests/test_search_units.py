@@ -331,3 +331,11 @@ def test_names_are_cut_from_a_query_with_or_without_diacritics():
     assert without_names("lai chau2 thư viện", ["Lai Châu"]) == "lai chau2 thư viện"  # whole words only
     assert without_names("thư viện", []) == "thư viện"
     assert without_names("Lai Châu?", ["Lai Châu"]) == "Lai Châu?"  # nothing else to search for
+
+
+def test_plan_year_is_the_header_date_only(records):
+    from kehoach.search.passages import plan_year, plan_year_not_before
+
+    assert (plan_year(records["lai-chau-2015-1133-kh-ubnd"]), plan_year_not_before(records["lai-chau-2015-1133-kh-ubnd"])) == (2015, None)
+    assert (plan_year(records["ninh-binh-2023-kh-ubnd"]), plan_year_not_before(records["ninh-binh-2023-kh-ubnd"])) == (2023, None)  # "ngày tháng 5 năm 2023"
+    assert (plan_year(records["hung-yen-2023-kh-ubnd"]), plan_year_not_before(records["hung-yen-2023-kh-ubnd"])) == (None, 2022)  # no date line

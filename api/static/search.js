@@ -28,7 +28,8 @@
       const li = document.createElement("li");
       li.className = "hit";
       const span = hit.span && hit.span.start != null ? `?hl=${hit.span.start}-${hit.span.end}` : "";
-      const meta = [hit.province, hit.year, (hit.programmes || []).join(", "), hit.section].filter(Boolean).map(KH.escape).join(" · ");
+      const year = hit.year || (hit.year_not_before ? `≥ ${hit.year_not_before}` : "năm ? (year ?)");
+      const meta = [hit.province, year, (hit.programmes || []).join(", "), hit.section].filter(Boolean).map(KH.escape).join(" · ");
       li.innerHTML = `<div class="hit-meta"><a href="/plans/${encodeURIComponent(hit.plan)}${span}">${KH.escape(hit.plan)}</a> · ${meta}
         <span class="score" title="score">${hit.score.toFixed(3)}</span></div><div class="hit-text">${highlight(hit.text, query)}</div>`;
       list.appendChild(li);
