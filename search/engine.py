@@ -78,6 +78,7 @@ EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text g
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "rebuild_index", "ModelMismatchError", "StaleIndexError", "YearFilter"]
 
 YearFilter = int | tuple[int | None, int | None] | str | None
+FILTERS = ("province", "year", "programme", "kind", "agency", "plan")  # what `search` can filter on
 
 
 @dataclass
@@ -411,18 +412,13 @@ class SearchEngine:
             mask &= np.array([a in t for t in self._agency_text], dtype=bool)
         return mask if used else None
 
-    def unmatched_filters(
-        self,
-        province: str | None = None,
-        year: YearFilter = None,
-        programme: str | None = None,
-        kind: str | None = None,
-        agency: str | None = None,
-        plan: str | None = None,
-    ) -> list[str]:
+    def unmatched_filters(self, **filters: Any) -> list[str]:
         """Why a filtered search found nothing: each filter that on its own keeps no passage
-        of the index, in words, with the values the index does have."""
-        given = {"province": province, "year": year, "programme": programme, "kind": kind, "agency": agency, "plan": plan}
+        of the index, in words, with the values the index does have. Takes the filters of
+        `search` by name (FILTERS)."""
+        if set(filters) - set(FILTERS):
+            raise TypeError(f"unknown filter(s) {sorted(set(filters) - set(FILTERS))}; filters: {', '.join(FILTERS)}")
+        given = {name: filters.get(name) for name in FILTERS}
         have = {
             "province": sorted({name for name, _ in self._provinces}),
             "year": sorted({int(y) for y in self._year if y >= 0}) + (["unknown for some plans"] if (self._year < 0).any() else []),
