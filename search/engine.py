@@ -470,8 +470,8 @@ class SearchEngine:
         """Best passages for a free-text question (Vietnamese with or without diacritics)."""
         if mode not in {"hybrid", "keyword", "vector"}:
             raise ValueError(f"mode must be hybrid, keyword or vector, not {mode!r}")
-        if not query.strip() or len(self._ids) == 0:
-            return []
+        if not any(ch.isalnum() for ch in query) or len(self._ids) == 0:
+            return []  # nothing to match ("???", "-"): no noise from the vectors
         mask = self._mask(province, year, programme, kind, agency, plan)
         scores = self.score(query, mask, mode, fusion, weight, detect_province and not province)
         if not scores:

@@ -92,6 +92,11 @@ def test_filters(engine):
         engine.search(q, kind="heading")
 
 
+@pytest.mark.parametrize("query", ["", "   ", "???", "-", "%", "\x00"])
+def test_a_query_without_words_finds_nothing(engine, query):
+    assert engine.search(query) == []
+
+
 def test_a_filtered_search_that_finds_nothing_says_which_filter(engine):
     q = "thư viện phục vụ học tập suốt đời"
     assert engine.search(q, province="Hà Nội") == []
