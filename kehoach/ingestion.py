@@ -74,17 +74,13 @@ def ingest_files(
         progress(1)
     if search and report.ingested:
         try:
-            from kehoach.search.engine import SearchEngine, StaleIndexError, rebuild_index
+            from kehoach.search.engine import index_plans
 
-            try:
-                with SearchEngine.open(store.directory) as engine:
-                    report.indexed_passages = engine.index_records([r for r, _, _ in report.ingested])
-            except StaleIndexError:
-                # Cut by an older kehoach, same model: rebuilt from every plan in the store
-                # (the graph now holds this run's plans too); unchanged passages keep their vectors.
-                plans = records_from_store(store)
-                report.indexed_passages, report.search_notes = rebuild_index(store.directory, plans)
-                report.search_notes.insert(0, f"search index was cut into passages by an older kehoach: rebuilt from the {len(plans)} plan(s) in the store")
+            # an index of older passage rules is rebuilt from every plan in the store (the
+            # graph now holds this run's plans too)
+            report.indexed_passages, report.search_notes = index_plans(
+                store.directory, [r for r, _, _ in report.ingested], lambda: records_from_store(store)
+            )
         except Exception as exc:  # the graph is written; say plainly the index is not
             report.search_error = f"{type(exc).__name__}: {exc}"
     if report.ingested:

@@ -310,8 +310,8 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
     from kehoach.ingest.pipeline import extract_plan
     from kehoach.ingestion import records_from_store
 
-    from .engine import SearchEngine, rebuild_index
-    from .vector_index import ModelMismatchError, StaleIndexError, read_manifest
+    from .engine import index_plans, rebuild_index
+    from .vector_index import ModelMismatchError, read_manifest
 
     store_dir = store_dir or default_store()
     files = [f for p in paths for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
@@ -340,13 +340,7 @@ def index_command(paths, embedder, rebuild, store_dir) -> None:
         if rebuild:
             n, notes = rebuild_index(store_dir, records, embedder)
         else:
-            try:
-                with SearchEngine.open(store_dir, embedder=embedder) as engine:
-                    n, notes = engine.index_records(records), []
-            except StaleIndexError:  # cut by an older kehoach, same model: as `kehoach ingest` does
-                records = with_store_plans(records)
-                n, notes = rebuild_index(store_dir, records, embedder)
-                notes.insert(0, f"search index was cut into passages by an older kehoach: rebuilt from {len(records)} plan(s)")
+            n, notes = index_plans(store_dir, records, lambda: with_store_plans(records), embedder)
     except (ModelMismatchError, ValueError) as error:  # ValueError: an unknown embedder spec
         _fail(str(error))
     for note in notes:

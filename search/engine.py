@@ -24,7 +24,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -75,7 +75,7 @@ TARGET_BOOST = 0.25
 PLAIN_SYLLABLES = TokenizerOptions(False, False, False, False)  # folded syllables only (province names)
 EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text gets SKOS altLabels (cross-validated: none)
 
-__all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "rebuild_index", "ModelMismatchError", "StaleIndexError", "YearFilter"]
+__all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "index_plans", "rebuild_index", "ModelMismatchError", "StaleIndexError", "YearFilter"]
 
 YearFilter = int | tuple[int | None, int | None] | str | None
 FILTERS = ("province", "year", "programme", "kind", "agency", "plan")  # what `search` can filter on
@@ -669,6 +669,25 @@ class Candidates:
     in_named_province: np.ndarray  # passage is from a province named in the query
     led_by_named_agency: np.ndarray | None = None  # passage is headed by an agency the query names
     states_named_target: np.ndarray | None = None  # passage states a target on what the query names
+
+
+def index_plans(
+    store_dir: str | Path,
+    records: Sequence[PlanRecord],
+    all_plans: Callable[[], Sequence[PlanRecord]],
+    embedder: Embedder | str | None = None,
+) -> tuple[int, list[str]]:
+    """Index `records` into a store's search index (what `kehoach ingest` and `kehoach
+    search-index` do). An index cut into passages by an older kehoach with the same model
+    is rebuilt instead, over `all_plans()` (every plan of the store, these included):
+    unchanged passages keep their vectors. Returns (passages indexed, notes)."""
+    try:
+        with SearchEngine.open(store_dir, embedder=embedder) as engine:
+            return engine.index_records(records), []
+    except StaleIndexError:
+        plans = all_plans()
+        n, notes = rebuild_index(store_dir, plans, embedder)
+        return n, [f"search index was cut into passages by an older kehoach: rebuilt from the {len(plans)} plan(s) in the store", *notes]
 
 
 def rebuild_index(store_dir: str | Path, records: Sequence[PlanRecord], embedder: Embedder | str | None = None) -> tuple[int, list[str]]:

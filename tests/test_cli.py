@@ -142,7 +142,7 @@ def test_an_index_cut_by_older_rules_is_rebuilt_from_the_store(tmp_path, corpus_
     path.write_text(json.dumps(manifest))
     proc = run("search-index", "--store", str(store))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "cut into passages by an older kehoach: rebuilt from 2 plan(s)" in proc.stdout
+    assert "cut into passages by an older kehoach: rebuilt from the 2 plan(s) in the store" in proc.stdout
     assert json.loads(path.read_text())["passage_rules"] == PASSAGE_RULES
     check = run("check", "--store", str(store))
     assert check.returncode == 0 and "2 plans" in check.stdout and "consistent" in check.stdout, check.stdout
