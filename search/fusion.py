@@ -23,7 +23,7 @@ import numpy as np
 DEFAULT_WEIGHTS = {
     "vi": 0.45,  # Vietnamese with diacritics
     "vi-folded": 0.2,  # Vietnamese typed without diacritics (restored before embedding)
-    "foreign": 0.35,  # English: BM25 reads its Vietnamese rendering, the embedder the English
+    "foreign": 0.45,  # English: BM25 reads its Vietnamese rendering, the embedder the English (through the query adapter)
 }
 DEFAULT_VECTOR_WEIGHT = DEFAULT_WEIGHTS["vi"]
 

@@ -72,6 +72,12 @@ class VectorIndex:
         keep = ids[0] >= 0
         return ids[0][keep], sims[0][keep]
 
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of given passages, (len(ids), dim)."""
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), np.float32)
+        return self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+
     def similarities(self, query: np.ndarray, ids: Sequence[int]) -> np.ndarray:
         """Exact similarity of the query to given passages (for fusion candidates)."""
         if len(ids) == 0:

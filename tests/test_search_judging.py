@@ -183,6 +183,7 @@ def test_eval_pool_command_writes_sheets_a_judge_can_answer(tmp_path, monkeypatc
     assert scored.exit_code == 0, scored.output
     assert "1 questions" in scored.output and "gold: pooled (the authors' answers + 0 pooled judgments)" in scored.output
     assert "to rank an index of this model with them: " in scored.output
+    assert "query adapter: none for this model" in scored.output and "query adapter trained without each question's plan" in scored.output
 
 
 def test_eval_search_refuses_judgments_with_authors_gold(tmp_path):
