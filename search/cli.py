@@ -137,7 +137,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         # on sets it never saw (a new blind set) it is used as it ships. An index without an
         # adapter is measured as it ranks, and once with held-out ones, to show their worth.
         own_adapter = engine.query_adapter
-        seen = own_adapter is not None and bool(set(own_adapter.trained_on.get("question_files", ())) & {p.name for p in questions})
+        seen = ev.learnt_from(engine, questions)
         held_out = ev.held_out_adapters(qs, engine) if seen or own_adapter is None else None
         adapters = held_out if seen else None
         # The single methods and RRF are measured without the query aids the fusion's
@@ -231,10 +231,17 @@ def eval_pool(out_dir, depth, questions, embedder) -> None:
     with tempfile.TemporaryDirectory(prefix="kehoach-pool-") as tmp:
         engine, originals = _eval_engine(tmp, Path(corpus_init).parent, embedder)
         try:
+            # Pool what `eval search` scores: on questions the query adapter learnt from,
+            # each question's adapter is one trained without its plan.
+            adapters = None
+            if ev.learnt_from(engine, questions):
+                every = ev.load_question_sets(questions, originals)
+                ev.apply_judgments(every, default_judgment_paths(questions), originals)
+                adapters = ev.held_out_adapters(every, engine)
             for path in questions:
                 qs = ev.load_questions(path, originals)
                 ev.apply_judgments(qs, default_judgment_paths([path]), originals)
-                rows = build_pool(qs, engine, originals, depth)
+                rows = build_pool(qs, engine, originals, depth, adapters)
                 write_jsonl(out_dir / f"{path.stem}.sheet.jsonl", rows)
                 (out_dir / f"{path.stem}.sheet.md").write_text(sheet_markdown(rows, qs), encoding="utf-8")
                 click.echo(f"{path.stem}: {len(rows)} items to judge for {len(qs)} questions")

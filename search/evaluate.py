@@ -612,3 +612,11 @@ def held_out_adapters(questions: Sequence[Question], engine: SearchEngine) -> di
     plan_of = {q.id: (q.gold[0].plan if q.gold else "") for q in questions}
     adapters = {plan: train_adapter(data, engine.embedder.model_id, plan) for plan in sorted(set(plan_of.values()))}
     return {q.id: adapters[plan_of[q.id]] for q in questions}
+
+
+def learnt_from(engine: SearchEngine, question_paths: Sequence[str | Path]) -> bool:
+    """Whether the engine's query adapter was trained on any of these question files (by
+    file name, as recorded in the adapter): then scoring with it would be in-sample."""
+    adapter = engine.query_adapter
+    return adapter is not None and bool(set(adapter.trained_on.get("question_files", ())) & {Path(p).name for p in question_paths})
+

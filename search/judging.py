@@ -65,18 +65,21 @@ def _shuffle_key(question_id: str, plan: str, start: int) -> str:
     return hashlib.sha1(f"{question_id}|{plan}|{start}".encode("utf-8")).hexdigest()
 
 
-def build_pool(questions: Sequence[Any], engine: Any, originals: dict[str, str], depth: int = 5) -> list[dict[str, Any]]:
+def build_pool(questions: Sequence[Any], engine: Any, originals: dict[str, str], depth: int = 5, adapters: Any = None) -> list[dict[str, Any]]:
     """Sheet rows: one per (question, passage) in some run's top `depth` that no gold item
     and no earlier judgment of that question covers. Questions keep their order; within a
-    question, candidates are ordered by a hash, not by rank or method."""
-    from .evaluate import matches
+    question, candidates are ordered by a hash, not by rank or method. `adapters`: each
+    question's query adapter (search/evaluate.py `held_out_adapters`), else the engine's."""
+    from .evaluate import adapter_for, matches
 
     rows: list[dict[str, Any]] = []
     for q in questions:
         known = [*q.gold, *q.nonrelevant]
         found: dict[tuple[str, int, int], Any] = {}
         for mode, fusion in POOL_RUNS.values():
-            for h in engine.search(q.question, k=depth, mode=mode, fusion=fusion):
+            with adapter_for(engine, adapters, q.id):
+                hits = engine.search(q.question, k=depth, mode=mode, fusion=fusion)
+            for h in hits:
                 key = (h.plan, h.span["start"], h.span["end"])
                 if key not in found and not any(matches(*key, g) for g in known):
                     found[key] = h
