@@ -2,7 +2,7 @@
 
 Sets written by hand from the plans: the development set (search-questions.jsonl, 137
 questions, written while the search was built) and held-out sets
-(search-questions-heldout-N.jsonl; 100, 80, 70, 90, 70 and 70 questions) written blind by sessions that
+(search-questions-heldout-N.jsonl, 66-100 questions each) written blind by sessions that
 never saw the search code or its results; each one's first scoring, before any change
 made because of it, is kept beside it. `kehoach eval search` reads them all by default,
 reports each set's overall figures as well as the slices, and cross-validates over all.
@@ -86,7 +86,8 @@ def default_questions_path() -> Path:
 def default_question_paths() -> list[Path]:
     """The development set and the held-out set(s), in that order."""
     dev = default_questions_path()
-    return [dev, *sorted(dev.parent.glob("search-questions-heldout-*.jsonl"))]
+    held_out = dev.parent.glob("search-questions-heldout-*.jsonl")
+    return [dev, *sorted(held_out, key=lambda p: (len(p.stem), p.stem))]  # 1, 2, ..., 9, 10
 
 
 def load_question_sets(paths: Sequence[str | Path], originals: dict[str, str]) -> list[Question]:
