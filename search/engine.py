@@ -24,7 +24,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
 from .passages import PASSAGE_KINDS, Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
 from . import settings as ranking_settings
-from .query import analyse_query, without_names
+from .query import QueryInfo, analyse_query, without_names
 from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
 
 SEARCH_DIR = "search"
@@ -121,6 +121,14 @@ def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"year range {lo}-{hi} runs backwards: write {hi}-{lo}")
     return (lo, hi)
+
+
+class QueryReading(NamedTuple):
+    query: str  # NFC-normalised
+    info: QueryInfo  # search/query.py: kind, restored and translated texts
+    named_provinces: list[str]
+    keyword_text: str  # what BM25 reads
+    vector_text: str  # what the embedder reads
 
 
 class SearchEngine:
@@ -508,16 +516,16 @@ class SearchEngine:
             return info.keyword_text
         return f"{info.vector_text} ({info.keyword_text})"
 
-    def read_query(self, query: str) -> tuple[str, Any, list[str], str, str]:
-        """(the query NFC-normalised, its analysis, the provinces it names, what BM25 reads,
-        what the embedder reads). A named province acts through the province boost (or the
-        filter), not as words to match: as words it lifted preambles and headers that merely
-        name it (measured), so it is taken out of both texts."""
+    def read_query(self, query: str) -> "QueryReading":
+        """How a query is read: what BM25 and the embedder each get. A named province acts
+        through the province boost (or the filter), not as words to match: as words it
+        lifted preambles and headers that merely name it (measured), so it is taken out of
+        both texts."""
         query = unicodedata.normalize("NFC", query)
         info = analyse_query(query, restore=self.restore_queries, translate=self.translate_queries, expand=self.expand_queries)
         named_provinces = self.provinces_in(query)
         strip = () if self.province_names_as_words else named_provinces
-        return query, info, named_provinces, without_names(info.keyword_text, strip), without_names(self._vector_text(info), strip)
+        return QueryReading(query, info, named_provinces, without_names(info.keyword_text, strip), without_names(self._vector_text(info), strip))
 
     def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid") -> "Candidates":
         """Both methods' best passages for a query with their raw scores, before fusion
@@ -706,20 +714,34 @@ def rebuild_index(store_dir: str | Path, records: Sequence[PlanRecord], embedder
     """Replace a store's search index with a fresh one over `records` (normally every plan
     in the store): after an upgrade changed the passage rules, or to change model (with no
     embedder given, the old index's model). Kept from the old index: its cache of passage
-    vectors (keyed by text and model, so unchanged passages are not embedded again) and its
-    ranking settings when the model stays the same. Returns (passages indexed, notes)."""
+    vectors (keyed by text and model, so unchanged passages are not embedded again), and its
+    ranking settings and query adapter when the model stays the same. Returns (passages
+    indexed, notes)."""
+    from .adapter import INDEX_FILE as ADAPTER_FILE, QueryAdapter
+
     directory = Path(store_dir) / SEARCH_DIR
     old = read_manifest(directory) or {}
     if embedder is None or isinstance(embedder, str):
         embedder = make_embedder(embedder or old.get("embedder_spec"))  # fails before anything is deleted
-    cache, kept = directory / "embed-cache.npz", Path(store_dir) / "embed-cache.rebuild.npz"
-    if cache.is_file():
-        os.replace(cache, kept)
+    aside = {name: Path(store_dir) / f"{name}.rebuild" for name in ("embed-cache.npz", ADAPTER_FILE)}
+    for name, kept in aside.items():
+        if (directory / name).is_file():
+            os.replace(directory / name, kept)
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
-    if kept.is_file():
-        os.replace(kept, cache)
     notes = []
+    adapter_kept = aside[ADAPTER_FILE]
+    if adapter_kept.is_file():
+        try:
+            trained_for = QueryAdapter.load(adapter_kept).model_id
+        except ValueError:
+            trained_for = None
+        if trained_for != embedder.model_id:
+            adapter_kept.unlink()
+            notes.append(f"the index's query adapter dropped (it was trained for {trained_for}): see `kehoach search-adapter`")
+    for name, kept in aside.items():
+        if kept.is_file():
+            os.replace(kept, directory / name)
     with SearchEngine.open(store_dir, embedder=embedder) as engine:
         ranking = old.get("ranking")
         if ranking and old.get("model_id") != engine.embedder.model_id:

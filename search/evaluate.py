@@ -576,7 +576,7 @@ def adapter_data(questions: Sequence[Question], engine: SearchEngine) -> Adapter
         by_plan.setdefault(p.plan, []).append(row)
     queries, positives = [], []
     for q in questions:
-        queries.append(engine.query_vector(engine.read_query(q.question)[4]))
+        queries.append(engine.query_vector(engine.read_query(q.question).vector_text))
         rows = {
             row
             for g in q.gold

@@ -201,3 +201,21 @@ def test_eval_scores_seen_questions_with_held_out_adapters_only(searchable_store
     assert "each question scored by one trained without its plan" in outputs["search-questions-heldout-1.jsonl"]
     assert "trained on other questions: used as it ships" in outputs["never-seen.jsonl"]
     assert "no query adapter" in outputs["never-seen.jsonl"]
+
+
+def test_a_rebuild_keeps_the_index_adapter_of_the_same_model_only(tmp_path, records):
+    from kehoach.search.engine import rebuild_index
+
+    plan = [records["lai-chau-2015-1133-kh-ubnd"]]
+    engine = _hash_engine(tmp_path)
+    engine.index_records(plan)
+    engine.close()
+    own = tmp_path / "search" / INDEX_FILE
+    QueryAdapter(np.eye(64, dtype=np.float32) * 3, HashEmbedder().model_id).save(own)
+    _, notes = rebuild_index(tmp_path, plan, HashEmbedder())
+    assert notes == [] and QueryAdapter.load(own).matrix[0, 0] == 3
+    other = HashEmbedder(dim=32, name="test/other")
+    _, notes = rebuild_index(tmp_path, plan, other)
+    assert not own.exists() and "query adapter dropped" in notes[0] and HashEmbedder().model_id in notes[0]
+    with SearchEngine.open(tmp_path, embedder=other) as engine:
+        assert engine.query_adapter is None and len(engine) > 0
