@@ -146,24 +146,18 @@ def train_matrix(
     passage rows answering question i (questions without any are skipped); excluded: a
     boolean (m,) mask of passages left out of every softmax (a held-out plan's).
     """
-    keep = [i for i, rows in enumerate(positives) if len(rows)]
-    d = passages.shape[1]
-    identity = np.eye(d, dtype=np.float64)
-    if not keep:
-        return identity.astype(np.float32)
-    Q = np.asarray(queries, dtype=np.float64)[keep]
-    P = np.asarray(passages, dtype=np.float64)
-    relevant = np.zeros((len(keep), P.shape[0]), dtype=bool)
-    for r, i in enumerate(keep):
-        relevant[r, list(positives[i])] = True
-    allowed = np.ones(P.shape[0], dtype=bool) if excluded is None else ~np.asarray(excluded, dtype=bool)
+    identity = np.eye(passages.shape[1], dtype=np.float64)
+    allowed = np.ones(len(passages), dtype=bool) if excluded is None else ~np.asarray(excluded, dtype=bool)
+    relevant = np.zeros((len(positives), len(passages)), dtype=bool)
+    for i, rows in enumerate(positives):
+        relevant[i, list(rows)] = True
     relevant &= allowed[None, :]
-    usable = relevant.any(axis=1)
-    Q, relevant = Q[usable], relevant[usable]
-    if not len(Q):
+    usable = relevant.any(axis=1)  # a question with an answer outside the excluded passages
+    if not usable.any():
         return identity.astype(np.float32)
-    P = P[allowed]
-    relevant = relevant[:, allowed]
+    Q = np.asarray(queries, dtype=np.float64)[usable]
+    P = np.asarray(passages, dtype=np.float64)[allowed]
+    relevant = relevant[usable][:, allowed]
     W = identity.copy()
     m1 = np.zeros_like(W)
     m2 = np.zeros_like(W)
@@ -232,7 +226,6 @@ def build(
     with tempfile.TemporaryDirectory(prefix="kehoach-adapter-") as tmp:
         engine, originals = ev.open_eval_engine(tmp, Path(corpus_init).parent, embedder, embed_cache)
         try:
-            engine.query_adapter = None  # what the embedder gives, not an older adapter's output
             qs = ev.load_question_sets(paths, originals)
             judged = ev.apply_judgments(qs, judgment_paths, originals)
             data = ev.adapter_data(qs, engine)

