@@ -219,6 +219,7 @@ async def search(
     agency: str | None = Query(None, max_length=200),
     plan: str | None = Query(None, max_length=200),
     mode: str = Query("hybrid", pattern="^(hybrid|keyword|vector)$"),
+    per_plan: int | None = Query(None, ge=1, le=1000, description="At most this many passages of any one plan"),
     limit: int = Query(10, ge=1, le=100),
     offset: int = Query(0, ge=0, le=1000),
 ) -> dict:
@@ -230,7 +231,7 @@ async def search(
     try:
         hits = await run_in_threadpool(
             engine.search, q, k=depth, province=province, year=year, programme=programme,
-            kind=kind, agency=agency, plan=plan, mode=mode,
+            kind=kind, agency=agency, plan=plan, mode=mode, per_plan=per_plan,
         )
     except ValueError as error:
         raise HTTPException(422, str(error)) from error

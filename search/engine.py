@@ -33,7 +33,7 @@ from kehoach.ingest.vietnamese import fold_lower
 
 from .adapter import find_adapter
 from .embedders import CachingEmbedder, Embedder, make_embedder
-from .fusion import DEFAULT_WEIGHTS, rrf, weighted_fusion
+from .fusion import DEFAULT_WEIGHTS, at_most_per_plan, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
 from .passages import PASSAGE_KINDS, Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
 from . import settings as ranking_settings
@@ -479,18 +479,26 @@ class SearchEngine:
         fusion: str = "weighted",
         weight: float | None = None,
         detect_province: bool = True,
+        per_plan: int | None = None,
     ) -> list[Hit]:
-        """Best passages for a free-text question (Vietnamese with or without diacritics)."""
+        """Best passages for a free-text question (Vietnamese with or without diacritics).
+
+        `per_plan`: at most this many passages of any one plan (the best of each), so that a
+        question asked across provinces shows several plans."""
         if mode not in {"hybrid", "keyword", "vector"}:
             raise ValueError(f"mode must be hybrid, keyword or vector, not {mode!r}")
+        if per_plan is not None and per_plan < 1:
+            raise ValueError(f"per_plan must be at least 1, not {per_plan}")
         if not any(ch.isalnum() for ch in query) or len(self._ids) == 0:
             return []  # nothing to match ("???", "-"): no noise from the vectors
         mask = self._mask(province, year, programme, kind, agency, plan)
         scores = self.score(query, mask, mode, fusion, weight, detect_province and not province)
         if not scores:
             return []
-        top = sorted(scores.items(), key=lambda kv: -kv[1][0])[:k]
-        return [self._hit(pid, s, parts) for pid, (s, parts) in top]
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+        if per_plan is not None:
+            ranked = at_most_per_plan(ranked, lambda item: self._plan[self._row_of[item[0]]], per_plan)
+        return [self._hit(pid, s, parts) for pid, (s, parts) in ranked[:k]]
 
     def score(
         self,

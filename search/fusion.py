@@ -16,7 +16,11 @@ what the same procedure picks on all questions (`kehoach eval search` prints bot
 
 from __future__ import annotations
 
+from typing import Callable, Sequence, TypeVar
+
 import numpy as np
+
+T = TypeVar("T")
 
 # Vector share of the fused score per kind of query (search/query.py), chosen by the
 # cross-validation procedure of search/evaluate.py (`kehoach eval search`).
@@ -57,3 +61,20 @@ def rrf(rank_lists: list[list[int]], k: int = 60, weights: list[float] | None = 
         for r, pid in enumerate(ranking, start=1):
             out[pid] = out.get(pid, 0.0) + w / (k + r)
     return out
+
+
+def at_most_per_plan(ranked: Sequence[T], plan_of: Callable[[T], str], per_plan: int) -> list[T]:
+    """`ranked` in order, keeping at most `per_plan` items of any one plan (the rest are
+    dropped, not moved down): a result list that shows several plans when one plan has
+    many passages on the topic, for questions asked across provinces ("tỉnh nào ...").
+    The same idea as host crowding in web search or collapse/grouping in Elasticsearch."""
+    if per_plan < 1:
+        raise ValueError(f"per_plan must be at least 1, not {per_plan}")
+    kept: list[T] = []
+    seen: dict[str, int] = {}
+    for item in ranked:
+        plan = plan_of(item)
+        if seen.get(plan, 0) < per_plan:
+            seen[plan] = seen.get(plan, 0) + 1
+            kept.append(item)
+    return kept

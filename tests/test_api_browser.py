@@ -55,6 +55,9 @@ class FakeSearch:
         return [f"no passage matches year {year!r} (this index has: 2023)"] if year == "2030-" else []
 
 
+FAKE_SEARCH = FakeSearch()
+
+
 @pytest.fixture(scope="module")
 def driver():
     from selenium import webdriver
@@ -77,7 +80,7 @@ def server(tmp_path_factory):
     directory = make_store(tmp_path_factory.mktemp("store"))
     settings = settings_for(directory)
     app = create_app(settings)
-    app.state.search_engine = FakeSearch()
+    app.state.search_engine = FAKE_SEARCH
     with live_server(settings, app) as base:
         yield base
 
@@ -153,6 +156,21 @@ def test_search_page_shows_highlighted_hits(driver, server, shots):
     assert "Lào Cai · 2023" in metas[0] and "Hưng Yên · ≥ 2022" in metas[1]  # a plan without an issue date
     assert "q=thu+vien+cap+tinh" in driver.current_url
     driver.save_screenshot(str(shots / "search.png"))
+
+
+def test_search_page_can_ask_for_one_passage_per_plan(driver, server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(f"{server}/?q=thư viện cấp tỉnh")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#hits li"))
+    assert FAKE_SEARCH.last[1]["per_plan"] is None
+    Select(driver.find_element(By.ID, "per_plan")).select_by_value("1")
+    driver.find_element(By.CSS_SELECTOR, "#search-form button[type=submit]").click()
+    wait_for(driver, lambda d: "per_plan=1" in d.current_url)
+    wait_for(driver, lambda d: FAKE_SEARCH.last[1]["per_plan"] == 1)  # the API got it, as a number
+    driver.get(driver.current_url)  # a shared link keeps the choice
+    assert Select(driver.find_element(By.ID, "per_plan")).first_selected_option.get_attribute("value") == "1"
 
 
 def test_search_page_says_which_filter_found_nothing(driver, server):

@@ -42,9 +42,23 @@ def test_a_filter_nothing_matches_says_so(base):
     ]
 
 
+def test_per_plan_shows_one_passage_of_each_plan(base):
+    q = "thư viện cấp xã có dịch vụ học tập suốt đời"
+    everything = search(base, q=q, limit=50).json()["items"]
+    one_each = search(base, q=q, per_plan=1, limit=50).json()["items"]
+    first_of_each = [h for i, h in enumerate(everything) if h["plan"] not in {x["plan"] for x in everything[:i]}]
+    assert [h["iri"] for h in one_each] == [h["iri"] for h in first_of_each]
+    assert len(one_each) == 5  # every plan of the corpus speaks of it
+
+
 @pytest.mark.parametrize(
     "params, message",
-    [({"kind": "heading"}, "no passage kind 'heading'"), ({"year": "2030-2020"}, "runs backwards"), ({"q": "x" * 501}, "at most 500")],
+    [
+        ({"kind": "heading"}, "no passage kind 'heading'"),
+        ({"year": "2030-2020"}, "runs backwards"),
+        ({"q": "x" * 501}, "at most 500"),
+        ({"per_plan": 0}, "greater than or equal to 1"),
+    ],
 )
 def test_bad_filters_are_422_with_a_reason(base, params, message):
     response = search(base, **({"q": "thư viện"} | params))

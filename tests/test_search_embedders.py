@@ -96,6 +96,8 @@ def _check_cli(store):
     hits = json.loads(out.output)["hits"]
     assert len(hits) == 2 and {"text", "score", "plan", "province", "year", "programme", "iri", "span"} <= set(hits[0])
     assert hits[0]["province"] == "Lai Châu" and hits[0]["year"] == 2015 and hits[0]["programme"] == "208/QĐ-TTg"
+    out = runner.invoke(main, ["search", "thư viện", "--k", "5", "--per-plan", "1", "--json", "--store", str(store)])
+    assert out.exit_code == 0 and len(json.loads(out.output)["hits"]) == 1  # the index holds one plan
     out = runner.invoke(main, ["search", "thư viện", "--year", "2023", "--store", str(store)])
     assert out.exit_code == 0 and "No passage found: no passage matches year '2023' (this index has: 2015)." in out.output
     out = runner.invoke(main, ["search", "thư viện", "--year", "2025-2020", "--store", str(store)])

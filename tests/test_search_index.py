@@ -92,6 +92,23 @@ def test_filters(engine):
         engine.search(q, kind="heading")
 
 
+def test_per_plan_keeps_the_best_passages_of_each_plan_in_order(engine):
+    q = "thư viện phục vụ học tập suốt đời"
+    everything = engine.search(q, k=1000)
+    assert {h.plan for h in everything} == set(TWO)
+    for cap in (1, 2):
+        expected, taken = [], {plan: 0 for plan in TWO}
+        for hit in everything:
+            if taken[hit.plan] < cap:
+                taken[hit.plan] += 1
+                expected.append(hit.iri)
+        assert [h.iri for h in engine.search(q, k=1000, per_plan=cap)] == expected  # each plan's first `cap`, same order
+        assert len(expected) == 2 * cap
+    assert len(engine.search(q, k=1, per_plan=1)) == 1
+    with pytest.raises(ValueError, match="per_plan must be at least 1"):
+        engine.search(q, per_plan=0)
+
+
 @pytest.mark.parametrize("query", ["", "   ", "???", "-", "%", "\x00"])
 def test_a_query_without_words_finds_nothing(engine, query):
     assert engine.search(query) == []

@@ -7,7 +7,7 @@ import pytest
 
 from kehoach.search.evaluate import GoldItem, matches, score_ranking
 from kehoach.search.engine import parse_year_filter
-from kehoach.search.fusion import normalise_keyword, normalise_vector, rrf, weighted_fusion
+from kehoach.search.fusion import at_most_per_plan, normalise_keyword, normalise_vector, rrf, weighted_fusion
 from kehoach.search.keyword_index import TokenizerOptions, query_tokens, tokenize
 from kehoach.search.passages import passages_from_record
 from kehoach.search.query import analyse_query
@@ -55,6 +55,17 @@ def test_year_filters(value, expected):
 def test_year_filters_that_mean_nothing_are_refused(value, message):
     with pytest.raises(ValueError, match=message):
         parse_year_filter(value)
+
+
+def test_at_most_per_plan_drops_a_plans_extra_items_and_keeps_the_order():
+    ranked = [("a", 1), ("a", 2), ("b", 3), ("a", 4), ("c", 5), ("b", 6), ("b", 7)]
+    plan = lambda item: item[0]  # noqa: E731
+    assert at_most_per_plan(ranked, plan, 1) == [("a", 1), ("b", 3), ("c", 5)]
+    assert at_most_per_plan(ranked, plan, 2) == [("a", 1), ("a", 2), ("b", 3), ("c", 5), ("b", 6)]
+    assert at_most_per_plan(ranked, plan, 3) == ranked[:4] + [("c", 5), ("b", 6), ("b", 7)]
+    assert at_most_per_plan([], plan, 1) == []
+    with pytest.raises(ValueError):
+        at_most_per_plan(ranked, plan, 0)
 
 
 def test_fusion_normalises_each_method():

@@ -4,7 +4,7 @@
   const form = document.getElementById("search-form");
   const status = document.getElementById("status");
   const list = document.getElementById("hits");
-  const fields = ["q", "province", "year", "programme", "mode"];
+  const fields = ["q", "province", "year", "programme", "mode", "per_plan"];
   const STOP = new Set(["va", "cac", "cua", "la", "cho", "trong", "nhung", "voi", "the", "nao", "gi", "co", "khong"]);
 
   // Highlight every word of `text` whose folded form is a folded query word (3+ letters or a number).
