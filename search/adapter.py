@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -82,7 +83,15 @@ class QueryAdapter:
         return hashlib.sha256(np.ascontiguousarray(self.matrix, dtype=np.float32).tobytes()).hexdigest()[:16]
 
     def describe(self) -> dict[str, Any]:
-        return {"model_id": self.model_id, "dim": self.dim, "sha256_16": self.digest(), **self.trained_on}
+        """What to show of it: the fingerprints of the questions it learnt from are left out."""
+        shown = {k: v for k, v in self.trained_on.items() if k != "question_digests"}
+        return {"model_id": self.model_id, "dim": self.dim, "sha256_16": self.digest(), **shown}
+
+    def has_learnt(self, question: str) -> bool | None:
+        """Whether this question was one it learnt from; None when the adapter does not
+        record its questions (a file made before it did)."""
+        digests = self.trained_on.get("question_digests")
+        return None if digests is None else question_digest(question) in set(digests)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -104,6 +113,15 @@ class QueryAdapter:
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
             raise ValueError(f"{path}: the adapter matrix is {matrix.shape}, not square")
         return cls(matrix, meta["model_id"], meta.get("trained_on", {}))
+
+
+def question_digest(question: str) -> str:
+    """A short fingerprint of a question's text (Unicode form, case and spacing ignored;
+    diacritics kept): an adapter records those of the questions it learnt from, so that an
+    evaluation knows which of its questions would be scored in-sample, whatever file they
+    come in."""
+    text = " ".join(unicodedata.normalize("NFC", question).casefold().split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def find_adapter(index_dir: Path, model_id: str, dim: int) -> tuple[QueryAdapter | None, str | None]:
@@ -233,6 +251,7 @@ def build(
                 data,
                 engine.embedder.model_id,
                 question_files=[p.name for p in paths],
+                question_digests=sorted({question_digest(q.question) for q in qs}),
                 pooled_judgments=judged,
                 passages=len(data.passages),
                 lam=LAMBDA,

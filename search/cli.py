@@ -95,6 +95,15 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
         click.echo(f"    {h.iri}  (chars {h.span['start']}-{h.span['end']})")
 
 
+def _adapter_use(learnt: int, total: int) -> str:
+    """How `eval search` used the query adapter, for its report."""
+    if learnt == 0:
+        return ", trained on other questions: used as it ships"
+    if learnt == total:
+        return ", each question scored by one trained without its plan"
+    return f", learnt from {learnt} of these {total} questions: each of those scored by one trained without its plan, the others with it as it ships"
+
+
 @click.command("search")
 @click.option("--questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, help="Question file (JSONL), repeatable; default the development set and the held-out set(s) in tests/eval/.")
 @click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Plans to index; default the bundled corpus.")
@@ -135,14 +144,14 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             judged = ev.apply_judgments(qs, list(judgments) or default_judgment_paths(questions), originals) if gold == "pooled" else 0
         except ValueError as error:
             _fail(str(error))
-        # The query adapter (search/adapter.py) learns from question sets: when it learnt from
-        # any of these, each question is scored with an adapter trained without its plan;
-        # on sets it never saw (a new blind set) it is used as it ships. An index without an
-        # adapter is measured as it ranks, and once with held-out ones, to show their worth.
+        # The query adapter (search/adapter.py) learns from questions: each question it learnt
+        # from is scored with an adapter trained without its plan; questions it never saw (a
+        # new blind set) with it as it ships. An index without an adapter is measured as it
+        # ranks, and once with held-out ones, to show their worth.
         own_adapter = engine.query_adapter
-        seen = ev.learnt_from(engine, questions)
+        seen = ev.learnt_questions(engine, qs)
         held_out = ev.held_out_adapters(qs, engine) if seen or own_adapter is None else None
-        adapters = held_out if seen else None
+        adapters = {qid: held_out[qid] for qid in seen} if seen else None
         # The single methods and RRF are measured without the query aids the fusion's
         # cross-validation may pick (SKOS expansion lowers BM25 alone: it is a fusion aid).
         shipped_expand, engine.expand_queries = engine.expand_queries, frozenset()
@@ -172,7 +181,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             "shipped_agency_boosts": AGENCY_BOOSTS,
             "shipped_target_boost": TARGET_BOOST,
             "shipped_english_vector_text": FOREIGN_VECTOR_TEXT,
-            "query_adapter": None if own_adapter is None else engine.query_adapter_source + (", each question scored by one trained without its plan" if seen else ", trained on other questions: used as it ships"),
+            "query_adapter": None if own_adapter is None else engine.query_adapter_source + _adapter_use(len(seen), len(qs)),
             "cv_settings": chosen,
             "settings_chosen_on_all_questions": ev.cross_validated_weight.full_data,
             "grid_mrr@10": {kind: {str(w): round(v, 4) for w, v in g.items()} for kind, g in grid.items()},
@@ -236,11 +245,13 @@ def eval_pool(out_dir, depth, questions, embedder) -> None:
         try:
             # Pool what `eval search` scores: on questions the query adapter learnt from,
             # each question's adapter is one trained without its plan.
+            every = ev.load_question_sets(questions, originals)
+            seen = ev.learnt_questions(engine, every)
             adapters = None
-            if ev.learnt_from(engine, questions):
-                every = ev.load_question_sets(questions, originals)
+            if seen:
                 ev.apply_judgments(every, default_judgment_paths(questions), originals)
-                adapters = ev.held_out_adapters(every, engine)
+                held_out = ev.held_out_adapters(every, engine)
+                adapters = {qid: held_out[qid] for qid in seen}
             for path in questions:
                 qs = ev.load_questions(path, originals)
                 ev.apply_judgments(qs, default_judgment_paths([path]), originals)

