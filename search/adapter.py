@@ -30,6 +30,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -90,8 +91,13 @@ class QueryAdapter:
     def has_learnt(self, question: str) -> bool | None:
         """Whether this question was one it learnt from; None when the adapter does not
         record its questions (a file made before it did)."""
+        learnt = self._learnt_digests
+        return None if learnt is None else question_digest(question) in learnt
+
+    @cached_property
+    def _learnt_digests(self) -> frozenset[str] | None:
         digests = self.trained_on.get("question_digests")
-        return None if digests is None else question_digest(question) in set(digests)
+        return None if digests is None else frozenset(digests)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
