@@ -149,9 +149,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
         # new blind set) with it as it ships. An index without an adapter is measured as it
         # ranks, and once with held-out ones, to show their worth.
         own_adapter = engine.query_adapter
-        seen = ev.learnt_questions(engine, qs)
-        held_out = ev.held_out_adapters(qs, engine) if seen or own_adapter is None else None
-        adapters = {qid: held_out[qid] for qid in seen} if seen else None
+        adapters = ev.scoring_adapters(qs, engine)
         # The single methods and RRF are measured without the query aids the fusion's
         # cross-validation may pick (SKOS expansion lowers BM25 alone: it is a fusion aid).
         shipped_expand, engine.expand_queries = engine.expand_queries, frozenset()
@@ -167,6 +165,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             results["fusion (shipped weights), no query adapter"] = ev.evaluate(qs, ev.runner(engine, "hybrid"))
             engine.query_adapter = own_adapter
         else:
+            held_out = ev.held_out_adapters(qs, engine)
             results["fusion (shipped weights), query adapter trained without each question's plan"] = ev.evaluate(qs, ev.runner(engine, "hybrid", adapters=held_out))
         per_q, chosen, grid = ev.cross_validated_weight(qs, engine, folds=folds, adapters=adapters)
         results[f"fusion ({folds}-fold CV weight)"] = ev.summarise(qs, per_q)
@@ -181,7 +180,7 @@ def eval_search(questions, corpus_dir, embedder, folds, as_json, per_question, a
             "shipped_agency_boosts": AGENCY_BOOSTS,
             "shipped_target_boost": TARGET_BOOST,
             "shipped_english_vector_text": FOREIGN_VECTOR_TEXT,
-            "query_adapter": None if own_adapter is None else engine.query_adapter_source + _adapter_use(len(seen), len(qs)),
+            "query_adapter": None if own_adapter is None else engine.query_adapter_source + _adapter_use(len(adapters or ()), len(qs)),
             "cv_settings": chosen,
             "settings_chosen_on_all_questions": ev.cross_validated_weight.full_data,
             "grid_mrr@10": {kind: {str(w): round(v, 4) for w, v in g.items()} for kind, g in grid.items()},
@@ -246,12 +245,8 @@ def eval_pool(out_dir, depth, questions, embedder) -> None:
             # Pool what `eval search` scores: on questions the query adapter learnt from,
             # each question's adapter is one trained without its plan.
             every = ev.load_question_sets(questions, originals)
-            seen = ev.learnt_questions(engine, every)
-            adapters = None
-            if seen:
-                ev.apply_judgments(every, default_judgment_paths(questions), originals)
-                held_out = ev.held_out_adapters(every, engine)
-                adapters = {qid: held_out[qid] for qid in seen}
+            ev.apply_judgments(every, default_judgment_paths(questions), originals)
+            adapters = ev.scoring_adapters(every, engine)
             for path in questions:
                 qs = ev.load_questions(path, originals)
                 ev.apply_judgments(qs, default_judgment_paths([path]), originals)

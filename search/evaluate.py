@@ -628,3 +628,14 @@ def learnt_questions(engine: SearchEngine, questions: Sequence[Question]) -> set
         return {q.id for q in questions if adapter.has_learnt(q.question)}
     files = {Path(name).stem for name in adapter.trained_on.get("question_files", ())}
     return {q.id for q in questions if q.source in files}
+
+
+def scoring_adapters(questions: Sequence[Question], engine: SearchEngine) -> Adapters:
+    """What `eval search` and `eval pool` score each question with: for a question the
+    engine's adapter learnt from, one trained without its plan (`held_out_adapters`); for
+    the others (not in the dict; None when there are none), the engine's own."""
+    seen = learnt_questions(engine, questions)
+    if not seen:
+        return None
+    held_out = held_out_adapters(questions, engine)
+    return {qid: held_out[qid] for qid in seen}
