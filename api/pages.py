@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -142,7 +142,13 @@ def source_html(text: str, marks: list[tuple[int, int, str, str]]) -> str:
 def plan_page(request: Request, plan_id: str, hl: str | None = Query(None, pattern=r"^\d{1,9}-\d{1,9}$")) -> HTMLResponse:
     from kehoach.api.api_routes import _facts, _plan, _store, cached
 
-    plan = _plan(request, plan_id)
+    try:
+        plan = _plan(request, plan_id)
+    except HTTPException as error:  # an HTML page for a browser, not the API's JSON: the plans there are
+        plans, problem = _plans_or_problem(request)
+        page = render("plans.html", active="plans", plans=plans, problem=problem or error.detail)
+        page.status_code = error.status_code
+        return page
     store = _store(request)
     facts = _facts(request, plan_id)
     text = cached(request, f"source:{plan_id}", lambda: gr.source_text(store, plan_id)) or ""

@@ -128,32 +128,86 @@ def extract(file: Path, as_json: bool, no_repair: bool) -> None:
 # --- sparql -------------------------------------------------------------------
 @main.command()
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True,
+              help="SELECT: a table, SPARQL JSON, CSV or TSV; ASK: true/false or SPARQL JSON; CONSTRUCT/DESCRIBE: Turtle (table) or JSON-LD (json).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, help="Give up after this many seconds (default: no limit; Ctrl-C stops a query at any time).")
 @STORE_OPTION
 @clean_errors
-def sparql(query: str, fmt: str, store_dir: Path) -> None:
+def sparql(query: str, fmt: str, timeout: float | None, store_dir: Path) -> None:
     """Run a SPARQL query: inline text, @file.rq, or @name of a bundled query
-    (graph/queries/name.rq). Project prefixes (eli:, kh:, org: ...) are predeclared."""
-    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
-
+    (graph/queries/name.rq). Project prefixes (eli:, kh:, org: ...) are predeclared.
+    Queries only: the store changes through `kehoach ingest`."""
+    from kehoach.api.sparql_guard import Refused, check_query
     from kehoach.graph.store import PlanStore
 
     text = _query_text(query)
+    try:
+        check_query(text)
+    except Refused as refusal:
+        fail(f"{str(refusal).replace('this endpoint is', 'kehoach sparql is')} The store changes through `kehoach ingest`.")
     store = PlanStore(store_dir, read_only=True)
-    result = store.query(text)
+    output = in_worker(lambda: render_results(store.query(text), fmt), timeout, what="the query")
+    click.echo(output, nl=not output.endswith("\n"))
+
+
+def render_results(result, fmt: str) -> str:
+    """A query's results as text in the format asked for (evaluated here, in full)."""
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+    formats = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
     if isinstance(result, QueryBoolean):
-        click.echo("true" if bool(result) else "false")
-        return
-    if not isinstance(result, QuerySolutions):
-        click.echo(result.serialize(format=__import__("pyoxigraph").RdfFormat.TURTLE).decode("utf-8"))
-        return
-    if fmt in ("json", "csv", "tsv"):
-        formats = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
-        click.echo(result.serialize(format=formats[fmt]).decode("utf-8"))
-        return
+        return result.serialize(format=QueryResultsFormat.JSON).decode("utf-8") if fmt == "json" else ("true" if bool(result) else "false")
+    if not isinstance(result, QuerySolutions):  # CONSTRUCT / DESCRIBE: a graph
+        if fmt in ("csv", "tsv"):
+            raise click.UsageError(f"CONSTRUCT and DESCRIBE give a graph, which has no {fmt.upper()} form: use --format table (Turtle) or json (JSON-LD)")
+        return result.serialize(format=RdfFormat.JSON_LD if fmt == "json" else RdfFormat.TURTLE).decode("utf-8")
+    if fmt in formats:
+        return result.serialize(format=formats[fmt]).decode("utf-8")
     variables = [v.value for v in result.variables]
     rows = [[_display(sol[v]) for v in variables] for sol in result]
-    click.echo(format_table(variables, rows))
+    return format_table(variables, rows)
+
+
+def in_worker(work, timeout: float | None, what: str):
+    """Run `work` in a thread and wait for it, so that Ctrl-C and a timeout stop the
+    command while Oxigraph evaluates (it runs without the GIL, which Python's own
+    signal handling cannot interrupt). Errors raised by `work` are raised here."""
+    import threading
+    import time
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            # without its traceback, whose frames hold Oxigraph results that must be
+            # dropped on the thread that made them
+            outcome["error"] = exc.with_traceback(None)
+
+    worker = threading.Thread(target=run, daemon=True)
+    started = time.monotonic()
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+            if timeout is not None and time.monotonic() - started > timeout:
+                _abandon(f"kehoach: {what} took longer than {timeout:g} s: stopped", 2)
+    except KeyboardInterrupt:
+        _abandon(f"kehoach: {what} was interrupted", 130)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+def _abandon(message: str, code: int) -> None:
+    """Leave now, without waiting for a worker stuck in native code."""
+    import os
+
+    click.echo(message, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _query_text(query: str) -> str:

@@ -10,6 +10,7 @@ tells a running server to reopen the store and the index.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -60,14 +61,23 @@ def ingest_files(
 
     report = IngestReport()
     existing = set(store.plan_ids())
+    stored_texts = text_digests(store) if existing else {}
     seen: dict[str, Path] = {}
     for path in files:
         try:
             record = extract_plan(path, repair=repair)
             if record.id in seen:
                 raise IngestError(f"same plan id {record.id!r} as {seen[record.id]} given earlier in this run")
+            digest = text_digest(record.original_text)
+            twin = stored_texts.get(digest)
+            if twin is not None and twin != record.id:
+                raise IngestError(
+                    f"the same text as plan {twin!r}, already in the store: not stored twice under another name"
+                    f" (to replace {twin}, ingest the file under that name)"
+                )
             seen[record.id] = path
             triples = store.replace_plan(record.id, record_to_quads(record))
+            stored_texts[digest] = record.id
             report.ingested.append((record, triples, record.id in existing))
         except IngestError as exc:
             report.failures.append((path, str(exc).removeprefix(f"{path}: ")))
@@ -86,6 +96,18 @@ def ingest_files(
     if report.ingested:
         mark_changed(store.directory)  # a running `kehoach serve` reopens the store
     return report
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 of a plan's text as stored (the same as SPARQL's SHA256 over cnt:chars)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def text_digests(store: PlanStore) -> dict[str, str]:
+    """Digest of each stored plan's original text -> plan id (graph/queries/plan-text-digests.rq)."""
+    from kehoach.config import named_query
+
+    return {row["digest"].value: row["id"].value for row in store.query(named_query("plan-text-digests"))}
 
 
 def records_from_store(store) -> list[PlanRecord]:

@@ -71,6 +71,8 @@ def _eval_engine(tmp: str, corpus_dir: Path, embedder: str | None):
 @STORE_OPTION
 def search_command(query, k, province, year, programme, kind, agency, plan, mode, per_plan, as_json, embedder, store_dir) -> None:
     """Search the plans' passages: a Vietnamese question, with or without diacritics."""
+    if not query.strip():
+        _fail("the question is empty: write a few words, e.g. kehoach search \"thư viện cấp xã\"")
     engine = _open(store_dir, embedder)
     try:
         hits = engine.search(
@@ -78,11 +80,12 @@ def search_command(query, k, province, year, programme, kind, agency, plan, mode
         )
     except ValueError as error:
         _fail(str(error))
+    unmatched = [] if hits else engine.unmatched_filters(province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan)
     if as_json:
-        click.echo(json.dumps({"query": query, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2))
+        # the same keys as /api/search: why nothing was found, when a filter keeps nothing
+        click.echo(json.dumps({"query": query, "hits": [h.to_json() for h in hits], "unmatched_filters": unmatched}, ensure_ascii=False, indent=2))
         return
     if not hits:
-        unmatched = engine.unmatched_filters(province=province, year=year, programme=programme, kind=kind, agency=agency, plan=plan)
         click.echo("No passage found" + (": " + "; ".join(unmatched) if unmatched else "") + ".")
     for rank, h in enumerate(hits, 1):
         year = h.year or (f"≥{h.year_not_before}" if h.year_not_before else "year ?")

@@ -124,6 +124,16 @@ def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
     return (lo, hi)
 
 
+def year_in_range(year: np.ndarray, not_before: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    """Which passages a year range keeps (-1: unknown). A plan whose header gives no year is
+    kept only when it is certainly in the range: the range is open above and the plan
+    cannot be older than its start (Hưng Yên, "≥ 2022", is in "2022-", not in "2020-2025")."""
+    known = (year >= 0) & (year >= (lo if lo is not None else year)) & (year <= (hi if hi is not None else year))
+    if lo is None or hi is not None:
+        return known
+    return known | ((year < 0) & (not_before >= lo))
+
+
 class QueryReading(NamedTuple):
     query: str  # NFC-normalised
     info: QueryInfo  # search/query.py: kind, restored and translated texts
@@ -250,7 +260,7 @@ class SearchEngine:
         the passages themselves are read from SQLite for the hits (memory at 100k
         passages: see benchmarks/bench_search.py)."""
         self._lead_agency = {}
-        ids, prov, prov_name, prov_code, year, plan, kind, progs = [], [], [], [], [], [], [], []
+        ids, prov, prov_name, prov_code, year, not_before, plan, kind, progs = [], [], [], [], [], [], [], [], []
         self._targets: dict[int, frozenset[str]] = {}  # only passages stating targets (a few in ten)
         for i, d in self._db.execute("SELECT id, data FROM passages ORDER BY id"):
             row = json.loads(d)
@@ -261,6 +271,7 @@ class SearchEngine:
             prov.append(fold_lower(row.get("province") or ""))
             prov_code.append(row.get("province_code") or "")
             year.append(row["year"] if row.get("year") is not None else -1)
+            not_before.append(row["year_not_before"] if row.get("year_not_before") is not None else -1)
             plan.append(row["plan"])
             kind.append(row["kind"])
             progs.append(tuple(row.get("programmes") or ()))
@@ -269,6 +280,7 @@ class SearchEngine:
         self._prov = np.array(prov, dtype=object)
         self._prov_code = np.array(prov_code, dtype=object)
         self._year = np.asarray(year, dtype=np.int64)
+        self._year_not_before = np.asarray(not_before, dtype=np.int64)
         self._plan = np.array(plan, dtype=object)
         self._kind = np.array(kind, dtype=object)
         self._progs = progs
@@ -396,11 +408,7 @@ class SearchEngine:
         if rng:
             used = True
             lo, hi = rng
-            mask &= self._year >= 0  # a plan of unknown year is in no year range
-            if lo is not None:
-                mask &= self._year >= lo
-            if hi is not None:
-                mask &= self._year <= hi
+            mask &= year_in_range(self._year, self._year_not_before, lo, hi)
         if programme:
             used = True
             want = fold_lower(programme).split("/")[0].strip()
@@ -492,13 +500,27 @@ class SearchEngine:
         if not any(ch.isalnum() for ch in query) or len(self._ids) == 0:
             return []  # nothing to match ("???", "-"): no noise from the vectors
         mask = self._mask(province, year, programme, kind, agency, plan)
-        scores = self.score(query, mask, mode, fusion, weight, detect_province and not province)
-        if not scores:
-            return []
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+        ranked = self._ranked(query, mask, mode, fusion, weight, detect_province and not province, CANDIDATES)
+        if len(ranked) < k and k > CANDIDATES:
+            # The list asked for is longer than the candidate pool: go deeper, keeping the
+            # first ranking as it is (a deeper pool would re-fuse it) and appending the rest.
+            listed = {pid for pid, _ in ranked}
+            deeper = self._ranked(query, mask, mode, fusion, weight, detect_province and not province, k)
+            ranked += [item for item in deeper if item[0] not in listed]
         if per_plan is not None:
             ranked = at_most_per_plan(ranked, lambda item: self._plan[self._row_of[item[0]]], per_plan)
-        return [self._hit(pid, s, parts) for pid, (s, parts) in ranked[:k]]
+        hits = []
+        for pid, (s, parts) in ranked:
+            hit = self._hit(pid, s, parts)
+            if hit is not None:
+                hits.append(hit)
+                if len(hits) == k:
+                    break
+        return hits
+
+    def _ranked(self, query, mask, mode, fusion, weight, detect_province, depth) -> list[tuple[int, tuple[float, dict[str, float]]]]:
+        scores = self.score(query, mask, mode, fusion, weight, detect_province, depth)
+        return sorted(scores.items(), key=lambda kv: -kv[1][0])
 
     def score(
         self,
@@ -508,11 +530,12 @@ class SearchEngine:
         fusion: str = "weighted",
         weight: float | None = None,
         detect_province: bool = True,
+        depth: int = CANDIDATES,
     ) -> dict[int, tuple[float, dict[str, float]]]:
         """Candidate passage id -> (final score, per-method scores).
 
         `weight` (vector share in the fusion) overrides the per-query-kind default."""
-        c = self.candidates(query, mask, mode)
+        c = self.candidates(query, mask, mode, depth)
         weight = self.weights.get(c.kind, DEFAULT_WEIGHTS["vi"]) if weight is None else weight
         return fuse(c, mode, fusion, weight, self.province_boost if detect_province else 0.0, self.agency_boosts.get(c.kind, 0.0), self.target_boost)
 
@@ -536,9 +559,10 @@ class SearchEngine:
         strip = () if self.province_names_as_words else named_provinces
         return QueryReading(query, info, named_provinces, without_names(info.keyword_text, strip), without_names(self._vector_text(info), strip))
 
-    def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid") -> "Candidates":
-        """Both methods' best passages for a query with their raw scores, before fusion
-        (evaluation re-fuses these under many weights without searching again)."""
+    def candidates(self, query: str, mask: np.ndarray | None = None, mode: str = "hybrid", depth: int = CANDIDATES) -> "Candidates":
+        """Both methods' best `depth` passages for a query with their raw scores, before
+        fusion (evaluation re-fuses these under many weights without searching again). The
+        vector scores are normalised over the best CANDIDATES whatever the depth."""
         query, info, named_provinces, keyword_text, vector_text = self.read_query(query)
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
@@ -549,7 +573,7 @@ class SearchEngine:
             if len(s):
                 if mask is not None:
                     s = np.where(mask[self._kw_rows], s, 0.0)
-                top = _top_rows(s, CANDIDATES)
+                top = _top_rows(s, depth)
                 kw_rank = [int(self.keyword.ids[r]) for r in top]
                 out_kw = {pid: float(s[r]) for pid, r in zip(kw_rank, top)}
         vec_floor = None
@@ -558,16 +582,17 @@ class SearchEngine:
             if self.query_adapter is not None:
                 qv = self.query_adapter.apply(qv)
             allowed = self._ids[mask] if mask is not None else None
-            ids, sims = self.vectors.search(qv, CANDIDATES, allowed)
+            ids, sims = self.vectors.search(qv, depth, allowed)
             vec_rank = [int(i) for i in ids]
             out_vec = {int(i): float(v) for i, v in zip(ids, sims)}
             if len(sims):
-                vec_floor = float(sims[-1]) if len(sims) >= CANDIDATES else float(sims.min())
+                vec_floor = float(sims[CANDIDATES - 1]) if len(sims) >= CANDIDATES else float(sims.min())
             missing = [c for c in kw_rank if c not in out_vec]
             if missing and mode == "hybrid":
                 for c, v in zip(missing, self.vectors.similarities(qv, missing)):
                     out_vec[c] = float(v)
-        ids_all = list(dict.fromkeys(kw_rank + vec_rank))
+        # Ids this engine's view does not know (an ingest replaced them after it opened) drop out.
+        ids_all = [c for c in dict.fromkeys(kw_rank + vec_rank) if c in self._row_of]
         # Agencies the query names, looked up only where they can change the ranking.
         agencies = query_agencies(query, info.vector_text, info.keyword_text) if mode == "hybrid" and self.agency_boosts.get(info.kind, 0.0) else set()
         leads = np.array([bool(agencies) and bool(self.lead_agencies(c, agencies) & agencies) for c in ids_all], dtype=bool)
@@ -615,8 +640,13 @@ class SearchEngine:
                 self._query_cache.move_to_end(query)
             return v
 
-    def _hit(self, pid: int, score: float, parts: dict[str, float]) -> Hit:
-        p = self.passage(pid)
+    def _hit(self, pid: int, score: float, parts: dict[str, float]) -> Hit | None:
+        """The hit for a passage; None when its row is gone (an ingest running beside this
+        reader replaced its plan: the reader answers from what is left, then reopens)."""
+        try:
+            p = self.passage(pid)
+        except KeyError:
+            return None
         return Hit(
             text=p.text,
             score=round(score, 6),

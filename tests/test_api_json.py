@@ -168,7 +168,9 @@ def test_pages_render(client):
     assert f'href="/plans/{LAO_CAI}"' in plans
     page = client.get(f"/plans/{LAO_CAI}", params={"hl": "0-40"}).text
     assert 'class="g-hit"' in page and "<mark" in page
-    assert client.get("/plans/no-such-plan").status_code == 404
+    missing = client.get("/plans/no-such-plan")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "No plan with id &#39;no-such-plan&#39;" in missing.text and f'href="/plans/{LAO_CAI}"' in missing.text
     sparql = client.get("/sparql", headers={"Accept": "text/html"}).text
     assert "PREFIX kh: &lt;https://w3id.org/kehoach/ontology#&gt;" in sparql
 

@@ -85,6 +85,21 @@ def test_ingest_twice_replaces(ingested_store, corpus_paths):
     assert run("sparql", count, "--format", "csv", "--store", str(store)).stdout == before
 
 
+def test_a_plan_already_stored_under_another_name_is_not_stored_twice(ingested_store, corpus_paths, tmp_path):
+    """A renamed copy, even re-encoded (UTF-16), holds the same text: refused with the name
+    it is stored under, and the store is left as it was."""
+    store, _ = ingested_store
+    original = corpus_paths["ninh-binh-2023-kh-ubnd"]
+    renamed = tmp_path / "copy-of-ninh-binh.txt"
+    renamed.write_text(original.read_text(encoding="utf-8"), encoding="utf-16")
+    plans = "SELECT ?p WHERE { ?p a kh:Plan }"
+    before = run("sparql", plans, "--format", "csv", "--store", str(store)).stdout
+    proc = run("ingest", "--no-search", "--store", str(store), str(renamed))
+    assert proc.returncode == 1
+    assert f"skipped {renamed}: the same text as plan 'ninh-binh-2023-kh-ubnd', already in the store" in proc.stdout
+    assert run("sparql", plans, "--format", "csv", "--store", str(store)).stdout == before
+
+
 def test_a_bad_file_does_not_stop_the_others(tmp_path, corpus_paths):
     bad = tmp_path / "empty.txt"
     bad.write_text("")
@@ -105,6 +120,46 @@ def test_sparql_formats(ingested_store):
     csv_out = run("sparql", q, "--format", "csv", "--store", str(store)).stdout.strip().splitlines()
     assert csv_out[0] == "p" and len(csv_out) == 6
     assert run("sparql", "ASK { ?p a kh:Plan }", "--store", str(store)).stdout.strip() == "true"
+
+
+def test_sparql_answers_every_query_form_in_the_format_asked(ingested_store):
+    store, _ = ingested_store
+    ask = run("sparql", "ASK { ?p a kh:Plan }", "--format", "json", "--store", str(store))
+    assert json.loads(ask.stdout) == {"head": {}, "boolean": True}
+    csv_out = run("sparql", "SELECT ?p WHERE { ?p a kh:Plan } LIMIT 1", "--format", "csv", "--store", str(store)).stdout
+    assert csv_out.endswith("\n") and not csv_out.endswith("\n\n")  # one line end after the last row (text mode reads \r\n as \n)
+    construct = "CONSTRUCT { ?p a kh:Plan } WHERE { ?p a kh:Plan }"
+    graph = json.loads(run("sparql", construct, "--format", "json", "--store", str(store)).stdout)
+    assert len(graph) == 5 and all("@id" in node for node in graph)
+    as_csv = run("sparql", construct, "--format", "csv", "--store", str(store))
+    assert as_csv.returncode == 2 and "no CSV form" in as_csv.stderr and "Traceback" not in as_csv.stderr
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <http://a> <http://b> <http://c> }", "CLEAR ALL", "LOAD <http://example.org/x>"])
+def test_sparql_refuses_an_update_as_an_update_not_as_bad_syntax(ingested_store, update):
+    store, _ = ingested_store
+    proc = run("sparql", update, "--store", str(store))
+    assert_clean_error(proc, "kehoach sparql is read-only")
+    assert "malformed" not in proc.stderr
+
+
+def test_a_long_sparql_query_stops_on_its_timeout_and_on_ctrl_c(ingested_store):
+    """Oxigraph evaluates without the GIL, where Python's signal handling cannot reach."""
+    import signal
+    import time
+
+    store, _ = ingested_store
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    proc = run("sparql", slow, "--timeout", "1", "--store", str(store))
+    assert proc.returncode == 2 and "took longer than 1 s" in proc.stderr
+    assert time.monotonic() - started < 30
+    child = subprocess.Popen([*KEHOACH, "sparql", slow, "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(3)  # past start-up, into the evaluation
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130 and "interrupted" in err
 
 
 def test_validate_and_export(ingested_store, tmp_path):

@@ -105,6 +105,7 @@ def test_plans_summary_counts_match_the_records(store, records):
     assert len(rows) == 5
     for record in records.values():
         row = by_province[record.header.province]
+        assert str(row["id"]) == record.id
         assert int(row["targets"]) == len(record.targets), record.id
         assert int(row["tasks"]) == len(record.tasks), record.id
         assert int(row["responsibilities"]) == len(record.responsibilities), record.id

@@ -100,6 +100,10 @@ def _check_cli(store):
     assert out.exit_code == 0 and len(json.loads(out.output)["hits"]) == 1  # the index holds one plan
     out = runner.invoke(main, ["search", "thư viện", "--year", "2023", "--store", str(store)])
     assert out.exit_code == 0 and "No passage found: no passage matches year '2023' (this index has: 2015)." in out.output
+    out = runner.invoke(main, ["search", "thư viện", "--year", "2023", "--json", "--store", str(store)])
+    assert out.exit_code == 0 and json.loads(out.output)["unmatched_filters"] == ["no passage matches year '2023' (this index has: 2015)"]
+    out = runner.invoke(main, ["search", "  ", "--store", str(store)])
+    assert out.exit_code == 2 and "the question is empty" in out.output
     out = runner.invoke(main, ["search", "thư viện", "--year", "2025-2020", "--store", str(store)])
     assert out.exit_code == 2 and "year range 2025-2020 runs backwards" in out.output
     out = runner.invoke(main, ["check", "--store", str(store)])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 from search_support import HashEmbedder
 
@@ -128,15 +130,59 @@ def test_a_filtered_search_that_finds_nothing_says_which_filter(engine):
 
 def test_a_plan_without_an_issue_date_has_no_year(tmp_path, records):
     """Hưng Yên's header gives no date: its hits carry year None and the earliest year it can
-    have (the 1520/QĐ-TTg decision it implements is of 2022), and no year filter keeps them."""
+    have (the 1520/QĐ-TTg decision it implements is of 2022). Only a year range it is
+    certainly in keeps it: open above and starting no later than 2022."""
     with SearchEngine.open(tmp_path, embedder=HashEmbedder()) as eng:
         eng.index_records([records["hung-yen-2023-kh-ubnd"], records["lai-chau-2015-1133-kh-ubnd"]])
         q = "thư viện tỉnh"
         hit = next(h for h in eng.search(q, k=50) if h.province == "Hưng Yên").to_json()
         assert hit["year"] is None and hit["year_not_before"] == 2022
-        for year in (2022, 2023, "2020-", "-2025", "2000-2100"):
+        for year in (2022, 2023, "2023-", "-2025", "2000-2100"):
             assert {h.province for h in eng.search(q, k=50, year=year)} <= {"Lai Châu"}, year
+        for year in ("2022-", "2020-"):
+            assert {h.province for h in eng.search(q, k=50, year=year)} == {"Hưng Yên"}, year
+        assert {h.province for h in eng.search(q, k=50, year="2010-")} == {"Hưng Yên", "Lai Châu"}
         assert eng.unmatched_filters(year=2023) == ["no passage matches year 2023 (this index has: 2015, unknown for some plans)"]
+
+
+def test_year_in_range_keeps_an_unknown_year_only_when_certain():
+    from kehoach.search.engine import year_in_range
+
+    year = np.array([2015, 2023, -1, -1])
+    not_before = np.array([-1, -1, 2022, -1])
+    assert year_in_range(year, not_before, 2020, None).tolist() == [False, True, True, False]
+    assert year_in_range(year, not_before, 2023, None).tolist() == [False, True, False, False]
+    assert year_in_range(year, not_before, 2015, 2023).tolist() == [True, True, False, False]
+    assert year_in_range(year, not_before, None, 2030).tolist() == [True, True, False, False]
+
+
+def test_a_passage_replaced_after_the_reader_opened_is_left_out_not_an_error(engine, tmp_path):
+    """An ingest beside a running reader deletes rows the reader's FAISS and BM25 still hold:
+    the reader answers with what is left (it reopens after the ingest), never a KeyError."""
+    import sqlite3
+
+    q = "Dự án BMGF-VN truy cập internet miễn phí"
+    before = engine.search(q, k=5)
+    gone = before[0].iri
+    with sqlite3.connect(str(tmp_path / "search" / "passages.sqlite")) as other_writer:
+        other_writer.execute("DELETE FROM passages WHERE iri = ?", (gone,))
+    after = engine.search(q, k=5)
+    assert gone not in {h.iri for h in after}
+    assert [h.iri for h in after][:3] == [h.iri for h in before][1:4]
+
+
+def test_a_list_longer_than_the_candidate_pool_goes_deeper_and_keeps_its_head(engine):
+    from kehoach.search.engine import CANDIDATES
+
+    q = "thư viện, bảo tàng và trung tâm văn hóa"
+    matching = int((engine.keyword.scores(q) > 0).sum())  # passages sharing a word with it
+    assert len(engine) > CANDIDATES + 20 and matching > CANDIDATES + 20
+    for mode in ("hybrid", "keyword", "vector"):
+        short = engine.search(q, k=CANDIDATES, mode=mode)
+        long = engine.search(q, k=len(engine), mode=mode)
+        assert len(long) == (matching if mode == "keyword" else len(engine)), mode
+        assert [h.iri for h in long[: len(short)]] == [h.iri for h in short], mode
+        assert len({h.iri for h in long}) == len(long), mode
 
 
 def test_hit_json_has_the_promised_fields(engine):
