@@ -7,6 +7,8 @@ Every fact carries a `Span`: character offsets into the *original* text of the f
 
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -130,6 +132,10 @@ class PlanRecord:
     def span(self, start: int, end: int) -> Span:
         """Map a [start, end) range of the normalised text to a Span of the original."""
         return span_of(self.original_text, self.offsets, start, end)
+
+    def text_of(self, span: Span) -> str:
+        """The normalised text (restored, for an OCR'd plan) over a span of the original."""
+        return self.text[bisect.bisect_left(self.offsets, span.start) : bisect.bisect_left(self.offsets, span.end)]
 
     def plan_json(self) -> dict[str, Any]:
         h = self.header

@@ -617,7 +617,8 @@ def duty_tasks(record: PlanRecord, lines: list[Line] | None = None) -> list[Task
             continue
         if r.task_id in tasks or r.task_id in appendix_ids:
             continue
-        tasks[r.task_id] = Task(r.task_id, r.span.quote, [], None, r.theme or "other", None, "duty", r.span)
+        # its text as read (restored, for an OCR'd plan); the span keeps the original characters
+        tasks[r.task_id] = Task(r.task_id, record.text_of(r.span), [], None, r.theme or "other", None, "duty", r.span)
     return list(tasks.values())
 
 

@@ -123,10 +123,18 @@ def test_cli_html_and_png_files(tmp_path):
 
 def test_cli_refuses_bad_arguments():
     runner = CliRunner()
-    for args in (["--plan", "lai-chau"], ["--plan", "a", "--plan", "b", "--programme", "208"], ["--plan", "nowhere", "--plan", "ninh-binh"], ["--format", "png"]):
+    for args in (["--plan", "lai-chau"], ["--plan", "a", "--plan", "b", "--programme", "208"], ["--plan", "nowhere", "--plan", "ninh-binh"], ["--format", "png"],
+                 ["--plan", "lai-chau", "--plan", "lai-chau"], ["--programme", "208", "--programme", "208"], ["--store", "/nowhere/store"]):
         result = runner.invoke(main, ["compare", *args, *SECTIONS])
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_cli_compares_the_plans_of_a_store(corpus_graph):
+    """--store: the plans a store holds (what /api/compare reads), not the bundled files."""
+    out = _run("--store", str(corpus_graph.directory), "--plan", "lai-chau", "--plan", "ninh-binh", "--format", "json", *SECTIONS)
+    data = json.loads(out)
+    assert data["kind"] == "plans" and any(r["a"] and r["b"] for r in data["rows"])
 
 
 def test_eval_compare_is_registered():

@@ -323,3 +323,14 @@ def test_a_closing_exhortation_assigns_no_duty():
     )
     got = {(r.agency, r.role) for r in extract_responsibilities(record_of(text, "Hà Nam"))}
     assert ("UBND các xã, phường", "lead") not in got
+
+
+def test_a_duty_task_reads_the_restored_text_and_quotes_the_original(records):
+    """Lào Cai's organisation section is OCR'd: its duties as tasks read as restored ("Chủ
+    trì, phối hợp") while their spans keep the raw characters ("Chq tri, phéi hop")."""
+    record = records["lao-cai-2023-251-kh-ubnd"]
+    duties = [t for t in record.tasks if t.source == "duty"]
+    assert duties
+    first = min(duties, key=lambda t: t.span.start)
+    assert first.text.startswith("- Chủ trì, phối hợp") and first.span.quote.startswith("- Chq tri, phéi hop")
+    assert all(t.text == record.text_of(t.span) for t in duties)

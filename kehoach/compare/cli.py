@@ -20,6 +20,14 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _store_records(store_dir: Path) -> list:
+    """The plans of a store, re-read from the original text it keeps for each."""
+    from kehoach.graph.store import PlanStore
+    from kehoach.ingestion import records_from_store
+
+    return records_from_store(PlanStore(store_dir, read_only=True))
+
+
 def _corpus(paths: tuple[Path, ...]) -> list[Path] | None:
     if not paths:
         return None
@@ -44,11 +52,14 @@ def _corpus(paths: tuple[Path, ...]) -> list[Path] | None:
 @click.option("--year", "years", multiple=True, type=int, help="Province table/chart: only these deadline years.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file instead of stdout.")
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path), help="Plan files or folders (default: the bundled corpus).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Compare the plans of this store (as /api/compare does) instead of plan files.")
 @click.option("--base-url", default="", help="Prefix of the plan-page links in the HTML report (default: same site, /plans/{id}).")
-def compare(programmes, plans, sections, fmt, institutions, years, output, corpus, base_url) -> None:
+def compare(programmes, plans, sections, fmt, institutions, years, output, corpus, store_dir, base_url) -> None:
     """Compare two programmes' plans (default 208 vs 1520) or two plans: targets on shared
     indicators, tasks aligned by meaning, themes, and agencies' roles, each row with the
     source spans (plan, start, end, quote) of both sides."""
+    from kehoach.graph.store import StoreError
     from kehoach.ingest.errors import IngestError
 
     from .compare import compare_plans, compare_programmes, compare_provinces, load_records
@@ -57,8 +68,12 @@ def compare(programmes, plans, sections, fmt, institutions, years, output, corpu
         _fail("give either --programme twice or --plan twice, not both")
     if (plans and len(plans) != 2) or (programmes and len(programmes) != 2):
         _fail("give exactly two --programme or two --plan values")
+    if len(set(plans or programmes)) == 1:
+        _fail(f"both sides are {(plans or programmes)[0]!r}: give two different ones")
+    if store_dir is not None and corpus:
+        _fail("give either --store or --corpus, not both")
     try:
-        records = load_records(_corpus(corpus))
+        records = _store_records(store_dir) if store_dir is not None else load_records(_corpus(corpus))
         chosen = tuple(sections) or SECTIONS
         if plans:
             result = compare_plans(plans[0], plans[1], records, chosen)
@@ -67,7 +82,7 @@ def compare(programmes, plans, sections, fmt, institutions, years, output, corpu
             result = compare_programmes(a, b, records, chosen)
     except KeyError as exc:
         _fail(str(exc.args[0]) if exc.args else str(exc))
-    except (IngestError, OSError) as exc:
+    except (IngestError, StoreError, OSError) as exc:
         _fail(str(exc))
     if fmt == "png":
         from .report import chart_targets_by_province, save_chart_png
