@@ -500,12 +500,13 @@ class SearchEngine:
         if not any(ch.isalnum() for ch in query) or len(self._ids) == 0:
             return []  # nothing to match ("???", "-"): no noise from the vectors
         mask = self._mask(province, year, programme, kind, agency, plan)
-        ranked = self._ranked(query, mask, mode, fusion, weight, detect_province and not province, CANDIDATES)
+        lift_named = detect_province and not province
+        ranked = self._ranked(query, mask, mode, fusion, weight, lift_named, CANDIDATES)
         if len(ranked) < k and k > CANDIDATES:
             # The list asked for is longer than the candidate pool: go deeper, keeping the
             # first ranking as it is (a deeper pool would re-fuse it) and appending the rest.
             listed = {pid for pid, _ in ranked}
-            deeper = self._ranked(query, mask, mode, fusion, weight, detect_province and not province, k)
+            deeper = self._ranked(query, mask, mode, fusion, weight, lift_named, k)
             ranked += [item for item in deeper if item[0] not in listed]
         if per_plan is not None:
             ranked = at_most_per_plan(ranked, lambda item: self._plan[self._row_of[item[0]]], per_plan)
@@ -518,7 +519,10 @@ class SearchEngine:
                     break
         return hits
 
-    def _ranked(self, query, mask, mode, fusion, weight, detect_province, depth) -> list[tuple[int, tuple[float, dict[str, float]]]]:
+    def _ranked(
+        self, query: str, mask: np.ndarray | None, mode: str, fusion: str, weight: float | None, detect_province: bool, depth: int
+    ) -> list[tuple[int, tuple[float, dict[str, float]]]]:
+        """`score`'s candidates, best first."""
         scores = self.score(query, mask, mode, fusion, weight, detect_province, depth)
         return sorted(scores.items(), key=lambda kv: -kv[1][0])
 
