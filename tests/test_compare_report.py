@@ -130,11 +130,16 @@ def test_cli_refuses_bad_arguments():
         assert "Traceback" not in result.output
 
 
-def test_cli_compares_the_plans_of_a_store(corpus_graph):
+def test_cli_compares_the_plans_of_a_store(corpus_paths, tmp_path):
     """--store: the plans a store holds (what /api/compare reads), not the bundled files."""
-    out = _run("--store", str(corpus_graph.directory), "--plan", "lai-chau", "--plan", "ninh-binh", "--format", "json", *SECTIONS)
-    data = json.loads(out)
+    store = tmp_path / "store"
+    files = [str(corpus_paths[p]) for p in ("lai-chau-2015-1133-kh-ubnd", "ninh-binh-2023-kh-ubnd")]
+    ingested = CliRunner().invoke(main, ["ingest", "--no-search", "--store", str(store), *files])
+    assert ingested.exit_code == 0, ingested.output
+    data = json.loads(_run("--store", str(store), "--plan", "lai-chau", "--plan", "ninh-binh", "--format", "json", *SECTIONS))
     assert data["kind"] == "plans" and any(r["a"] and r["b"] for r in data["rows"])
+    only_two = CliRunner().invoke(main, ["compare", "--store", str(store), "--plan", "lai-chau", "--plan", "lao-cai", *SECTIONS])
+    assert only_two.exit_code == 2 and "lao-cai" in only_two.output  # the store holds two plans, not the bundled five
 
 
 def test_eval_compare_is_registered():
