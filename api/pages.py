@@ -144,7 +144,7 @@ def plan_page(request: Request, plan_id: str, hl: str | None = Query(None, patte
 
     try:
         plan = _plan(request, plan_id)
-    except HTTPException as error:  # an HTML page for a browser, not the API's JSON: the plans there are
+    except HTTPException as error:  # a browser gets a page (the plans there are, and why), not the API's JSON
         plans, problem = _plans_or_problem(request)
         page = render("plans.html", active="plans", plans=plans, problem=problem or error.detail)
         page.status_code = error.status_code

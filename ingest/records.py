@@ -8,7 +8,6 @@ Every fact carries a `Span`: character offsets into the *original* text of the f
 from __future__ import annotations
 
 import bisect
-
 from dataclasses import asdict, dataclass, field
 from typing import Any
 

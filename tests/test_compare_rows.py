@@ -172,3 +172,27 @@ def test_crosswalk_exports_as_skos():
     close = list(graph.subject_objects(skos.closeMatch))
     assert len(close) == sum(1 for m in CROSSWALK if m.relation == "closeMatch")
     assert len(graph) == len(CROSSWALK)
+
+
+def test_final_targets_alike_do_not_hide_an_earlier_year_that_differs(recs):
+    # Lào Cai (table) and Ninh Bình: university libraries offering lifelong-learning services,
+    # 100 % by 2030 on both sides, but 100 % against 90 % by 2025.
+    result = compare_plans(LAO_CAI, NINH_BINH, recs, sections=("targets",))
+    row = _row(result, "targets", "thu-vien-dai-hoc|cung-cap-dich-vu-hoc-tap-suot-doi")
+    assert row["status"] == "continued" and row["change"] == "same in 2030, not in 2025"
+    a = {(e["year"], e["value"]) for e in row["a"]}
+    b = {(e["year"], e["value"]) for e in row["b"]}
+    assert {(2025, 100), (2030, 100)} <= a and {(2025, 90), (2030, 100)} <= b
+
+
+def test_value_change_compares_the_final_year_then_the_years_before():
+    from kehoach.compare.compare import value_change
+
+    def ev(year, value, unit="%"):
+        return {"year": year, "value": value, "value_max": None, "unit": unit}
+
+    assert value_change([ev(2025, 60), ev(2030, 80)], [ev(2025, 70), ev(2030, 90)]) == "rose"
+    assert value_change([ev(2025, 60), ev(2030, 80)], [ev(2025, 60), ev(2030, 80)]) == "same"
+    assert value_change([ev(2025, 60), ev(2030, 80)], [ev(2025, 70), ev(2030, 80)]) == "same in 2030, not in 2025"
+    assert value_change([ev(2030, 80)], [ev(2025, 70), ev(2030, 80)]) == "same"  # 2025 on one side only
+    assert value_change([ev(2030, 80)], [ev(2030, 80, "lượt")]) is None

@@ -4,7 +4,8 @@ A comparison has two sides, A and B, each a set of plan records (all 208/QĐ-TTg
 1520/QĐ-TTg plans, or one plan vs another). It yields rows in four sections:
 - `targets`: one row per shared indicator (indicators.py), status continued / new / dropped /
   changed (a related indicator on the other side, values not comparable), with a value change
-  (rose / fell / same) when both sides state the indicator in the same unit;
+  (rose / fell / same, or "same in 2030, not in 2025") when both sides state the indicator in
+  the same unit;
 - `tasks`: tasks aligned by meaning (tasks.py): continued / changed / new / dropped;
 - `themes`: how many tasks each side has per theme;
 - `agencies`: each canonical agency type's roles (lead / coordinate / request) on each side.
@@ -173,12 +174,29 @@ def _headline(evidence: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def value_change(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> str | None:
-    """rose / fell / same between the sides' final targets, when they share a unit."""
+    """rose / fell / same between the sides' final targets, when they share a unit; "same
+    in 2030, not in 2025" when the final targets agree and an earlier year both sides
+    state does not (Lào Cai and Ninh Bình: university libraries 100 % by 2030 on both
+    sides, 100 % vs 90 % by 2025)."""
     ha, hb = _headline(a), _headline(b)
     if not ha or not hb or ha["unit"] != hb["unit"]:
         return None
     da, db = _midpoint(ha), _midpoint(hb)
-    return "rose" if db > da else "fell" if db < da else "same"
+    if db != da:
+        return "rose" if db > da else "fell"
+    differ = [str(year) for year in _earlier_shared_years(a, b, ha["year"]) if _year_value(a, year, ha["unit"]) != _year_value(b, year, ha["unit"])]
+    return f"same in {ha['year']}, not in {', '.join(differ)}" if differ and ha["year"] else "same"
+
+
+def _earlier_shared_years(a: list[dict[str, Any]], b: list[dict[str, Any]], final: int | None) -> list[int]:
+    years = {e["year"] for e in a if e["year"]} & {e["year"] for e in b if e["year"]}
+    return sorted(y for y in years if final is None or y < final)
+
+
+def _year_value(evidence: list[dict[str, Any]], year: int, unit: str) -> float | None:
+    """A side's value for one deadline year (its highest, as for the final target)."""
+    values = [_midpoint(e) for e in evidence if e["year"] == year and e["unit"] == unit]
+    return max(values) if values else None
 
 
 def _related_ok(a: Indicator, b: Indicator) -> bool:
