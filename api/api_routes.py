@@ -251,6 +251,7 @@ async def search(
 
 
 COMPARE_SECTIONS = ("targets", "tasks", "themes", "agencies")
+COMPARE_VALUE_MAX = 200  # a plan id, id prefix, province or programme
 
 
 @router.get("/compare", summary="Compare programmes (208 vs 1520) or two plans, with source spans on both sides", responses=ERRORS)
@@ -273,6 +274,10 @@ async def compare(
         raise HTTPException(422, "Give either two plans or two programmes, not both.")
     if len(plan) not in (0, 2) or len(programme) not in (0, 2):
         raise HTTPException(422, "Give exactly two plans or two programmes.")
+    if any(len(value) > COMPARE_VALUE_MAX for value in (*plan, *programme)):
+        raise HTTPException(422, f"A plan or programme is at most {COMPARE_VALUE_MAX} characters.")
+    if len(set(plan or programme)) == 1:
+        raise HTTPException(422, "Both sides are the same: give two different plans or programmes.")
     store = _store(request)
     records = cached(request, "compare-records", lambda: records_from_store(store))
     key = f"compare:{plan}:{programme}:{sections}"

@@ -224,6 +224,8 @@ def test_compare_errors(client):
     assert client.get("/api/compare", params=[("section", "nonsense")]).status_code == 422
     assert client.get("/api/compare", params=[("plan", LAO_CAI)]).status_code == 422
     assert client.get("/api/compare", params=[("plan", LAO_CAI), ("plan", "no-such-plan")]).status_code == 404
+    assert client.get("/api/compare", params=[("plan", LAO_CAI), ("plan", "x" * 5000)]).status_code == 422
+    assert client.get("/api/compare", params=[("programme", "208"), ("programme", "208")]).status_code == 422
 
 
 def test_ocr_plan_page_shows_the_restored_text_with_a_marker(client, corpus_store):
