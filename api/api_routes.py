@@ -17,12 +17,21 @@ from kehoach import __version__
 from kehoach.api import graph_reader as gr
 from kehoach.api.data import Unavailable, get_search, get_store
 from kehoach.ingest.vietnamese import fold_lower
+from kehoach.search.years import YEAR_PATTERN, in_year_range, parse_year_filter
 
 router = APIRouter(prefix="/api", tags=["API"])
 
 LIMIT = Query(50, ge=1, le=500, description="Items per page")
 OFFSET = Query(0, ge=0, le=1_000_000, description="Items to skip")
 ERRORS = {404: {"description": "Not found"}, 422: {"description": "Invalid parameter"}, 503: {"description": "No store or search index yet"}}
+
+
+def _year_range(year: str | None) -> tuple[int | None, int | None] | None:
+    """A `year` parameter as a range; one that runs backwards is a 422 saying so."""
+    try:
+        return parse_year_filter(year)
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from error
 
 
 def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -94,15 +103,16 @@ def _matches(needle: str | None, *haystacks: Any) -> bool:
 def plans(
     request: Request,
     province: str | None = Query(None, max_length=100, description="Province name or code, diacritics optional"),
-    year: int | None = Query(None, ge=1900, le=2100, description="Year the plan was issued"),
+    year: str | None = Query(None, max_length=20, pattern=YEAR_PATTERN, description="Year the plan was issued: 2023, 2020-2025, 2020- or -2025"),
     programme: str | None = Query(None, max_length=50, description="Programme decision, e.g. 1520/QĐ-TTg or 1520"),
     limit: int = LIMIT,
     offset: int = OFFSET,
 ) -> dict:
+    years = _year_range(year)
     items = [
         p for p in _plans(request)
         if _matches(province, p["province"], p["province_code"])
-        and (year is None or p["year"] == year)
+        and in_year_range(p["year"], years)
         and (not programme or any(_matches(programme, prog) for prog in p["programmes"]))
     ]
     return page(items, limit, offset)
@@ -188,10 +198,11 @@ def targets(
     subject: str | None = Query(None, max_length=100, description="Institution kind (concept label or key), e.g. 'thư viện'"),
     metric: str | None = Query(None, max_length=100, description="What is measured (concept label or key)"),
     province: str | None = Query(None, max_length=100),
-    year: int | None = Query(None, ge=1900, le=2100, description="Year the target is for"),
+    year: str | None = Query(None, max_length=20, pattern=YEAR_PATTERN, description="Year the target is for: 2025, 2025-2030, 2025- or -2025"),
     limit: int = LIMIT,
     offset: int = OFFSET,
 ) -> dict:
+    wanted = _year_range(year)
     rows = []
     for plan in _plans(request):
         if not _matches(province, plan["province"], plan["province_code"]):
@@ -202,7 +213,7 @@ def targets(
             if metric and not _matches(metric, *_property_text(fact, "metric")):
                 continue
             years = sorted(target_years(fact))
-            if year is not None and year not in years:
+            if wanted is not None and not any(in_year_range(y, wanted) for y in years):
                 continue
             rows.append({"plan": plan["id"], "province": plan["province"], "plan_year": plan["year"], "years": years, **fact})
     return page(rows, limit, offset)
@@ -213,7 +224,7 @@ async def search(
     request: Request,
     q: str = Query(..., min_length=1, max_length=500, description="Question or keywords"),
     province: str | None = Query(None, max_length=100),
-    year: str | None = Query(None, max_length=20, pattern=r"^\s*\d{4}\s*(-\s*(\d{4})?\s*)?$|^\s*-\s*\d{4}\s*$", description="2023, 2020-2025, 2020- or -2025"),
+    year: str | None = Query(None, max_length=20, pattern=YEAR_PATTERN, description="2023, 2020-2025, 2020- or -2025"),
     programme: str | None = Query(None, max_length=50, description="208/QĐ-TTg or 1520/QĐ-TTg"),
     kind: str | None = Query(None, max_length=50, description="Passage kind (section, bullet, row ...)"),
     agency: str | None = Query(None, max_length=200),

@@ -39,6 +39,7 @@ from .passages import PASSAGE_KINDS, Passage, lead_agencies, passages_from_recor
 from . import settings as ranking_settings
 from .query import QueryInfo, analyse_query, without_names
 from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
+from .years import YearFilter, parse_year_filter
 
 SEARCH_DIR = "search"
 EMBED_CACHE = "embed-cache.npz"  # passage vectors by text digest, kept across rebuilds
@@ -79,7 +80,6 @@ EXPAND_QUERIES: frozenset[str] = frozenset()  # kinds of query whose BM25 text g
 
 __all__ = ["SearchEngine", "Hit", "Candidates", "fuse", "index_plans", "rebuild_index", "ModelMismatchError", "StaleIndexError", "YearFilter"]
 
-YearFilter = int | tuple[int | None, int | None] | str | None
 FILTERS = ("province", "year", "programme", "kind", "agency", "plan")  # what `search` can filter on
 
 
@@ -102,26 +102,6 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
-    """2023 -> (2023, 2023); "2020-2025" -> (2020, 2025); "2020-" -> (2020, None).
-    Anything else (a word, a range that runs backwards) is a ValueError saying so."""
-    if year is None or year == "":
-        return None
-    if isinstance(year, int):
-        return (year, year)
-    if isinstance(year, tuple):
-        lo, hi = year
-    else:
-        text = str(year).strip()
-        parts = [p.strip() for p in text.replace("..", "-").split("-", 1)] if ("-" in text or ".." in text) else [text, text]
-        if not all(p.isdigit() or p == "" for p in parts) or parts == ["", ""]:
-            raise ValueError(f"year must be a year or a range (2023, 2020-2025, 2020-, -2025), not {text!r}")
-        lo, hi = (int(p) if p else None for p in parts)
-    if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"year range {lo}-{hi} runs backwards: write {hi}-{lo}")
-    return (lo, hi)
 
 
 def year_in_range(year: np.ndarray, not_before: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:

@@ -63,6 +63,11 @@ def test_plan_filters_fold_diacritics(client):
     assert [p["id"] for p in lao_cai["items"]] == [LAO_CAI]
     by_year = client.get("/api/plans", params={"year": 2015}).json()["items"]
     assert [p["id"] for p in by_year] == [LAI_CHAU]
+    for year in ("2010-2016", "-2016", "2015-2015"):  # ranges, as /api/search takes
+        assert [p["id"] for p in client.get("/api/plans", params={"year": year}).json()["items"]] == [LAI_CHAU], year
+    assert LAI_CHAU not in {p["id"] for p in client.get("/api/plans", params={"year": "2016-"}).json()["items"]}
+    backwards = client.get("/api/plans", params={"year": "2025-2020"})
+    assert backwards.status_code == 422 and "runs backwards" in backwards.text
     old_programme = client.get("/api/plans", params={"programme": "208"}).json()["items"]
     assert [p["id"] for p in old_programme] == [LAI_CHAU]
 
@@ -115,6 +120,8 @@ def test_targets_filters_narrow_the_table(client):
     assert everything["total"] > 0, "both plans state quantitative targets"
     in_2025 = client.get("/api/targets", params={"year": 2025, "limit": 500}).json()
     assert all(2025 in item["years"] for item in in_2025["items"])
+    up_to_2025 = client.get("/api/targets", params={"year": "-2025", "limit": 500}).json()
+    assert in_2025["total"] < up_to_2025["total"] and all(min(item["years"]) <= 2025 for item in up_to_2025["items"])
     libraries = client.get("/api/targets", params={"subject": "thu vien", "limit": 500}).json()["items"]
     assert 0 < len(libraries) < everything["total"]
     for item in libraries:
