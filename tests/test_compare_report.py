@@ -124,7 +124,8 @@ def test_cli_html_and_png_files(tmp_path):
 def test_cli_refuses_bad_arguments():
     runner = CliRunner()
     for args in (["--plan", "lai-chau"], ["--plan", "a", "--plan", "b", "--programme", "208"], ["--plan", "nowhere", "--plan", "ninh-binh"], ["--format", "png"],
-                 ["--plan", "lai-chau", "--plan", "lai-chau"], ["--programme", "208", "--programme", "208"], ["--store", "/nowhere/store"]):
+                 ["--plan", "lai-chau", "--plan", "lai-chau"], ["--programme", "208", "--programme", "208"], ["--store", "/nowhere/store"],
+                 ["--format", "png", "-o", "x.png", "--institution", "nope"], ["--institution", "thu-vien-cap-huyen"]):
         result = runner.invoke(main, ["compare", *args, *SECTIONS])
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output

@@ -60,6 +60,7 @@ def compare(programmes, plans, sections, fmt, institutions, years, output, corpu
     indicators, tasks aligned by meaning, themes, and agencies' roles, each row with the
     source spans (plan, start, end, quote) of both sides."""
     from kehoach.graph.store import StoreError
+    from kehoach.ingest.concepts import INSTITUTION_TYPES
     from kehoach.ingest.errors import IngestError
 
     from .compare import compare_plans, compare_programmes, compare_provinces, load_records
@@ -72,6 +73,11 @@ def compare(programmes, plans, sections, fmt, institutions, years, output, corpu
         _fail(f"both sides are {(plans or programmes)[0]!r}: give two different ones")
     if store_dir is not None and corpus:
         _fail("give either --store or --corpus, not both")
+    if (institutions or years) and fmt not in ("html", "png"):
+        _fail("--institution and --year choose what the province table shows: use them with --format html or png")
+    unknown = sorted(set(institutions) - set(INSTITUTION_TYPES))
+    if unknown:
+        _fail(f"no institution type {', '.join(map(repr, unknown))}; the types are: {', '.join(sorted(INSTITUTION_TYPES))}")
     try:
         records = _store_records(store_dir) if store_dir is not None else load_records(_corpus(corpus))
         chosen = tuple(sections) or SECTIONS
