@@ -60,10 +60,9 @@ def compare(programmes, plans, sections, fmt, institutions, years, output, corpu
     indicators, tasks aligned by meaning, themes, and agencies' roles, each row with the
     source spans (plan, start, end, quote) of both sides."""
     from kehoach.graph.store import StoreError
-    from kehoach.ingest.concepts import INSTITUTION_TYPES
     from kehoach.ingest.errors import IngestError
 
-    from .compare import compare_plans, compare_programmes, compare_provinces, load_records
+    from .compare import check_institutions, compare_plans, compare_programmes, compare_provinces, load_records
 
     if plans and programmes:
         _fail("give either --programme twice or --plan twice, not both")
@@ -75,10 +74,8 @@ def compare(programmes, plans, sections, fmt, institutions, years, output, corpu
         _fail("give either --store or --corpus, not both")
     if (institutions or years) and fmt not in ("html", "png"):
         _fail("--institution and --year choose what the province table shows: use them with --format html or png")
-    unknown = sorted(set(institutions) - set(INSTITUTION_TYPES))
-    if unknown:
-        _fail(f"no institution type {', '.join(map(repr, unknown))}; the types are: {', '.join(sorted(INSTITUTION_TYPES))}")
     try:
+        check_institutions(institutions)
         records = _store_records(store_dir) if store_dir is not None else load_records(_corpus(corpus))
         chosen = tuple(sections) or SECTIONS
         if plans:

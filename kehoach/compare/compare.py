@@ -424,6 +424,15 @@ def compare_plans(
     return result
 
 
+def check_institutions(keys: Iterable[str]) -> None:
+    """KeyError naming the institution types there are, for a key that is none of them."""
+    from kehoach.ingest.concepts import INSTITUTION_TYPES
+
+    unknown = sorted(set(keys) - set(INSTITUTION_TYPES))
+    if unknown:
+        raise KeyError(f"no institution type {', '.join(map(repr, unknown))}; the types are: {', '.join(sorted(INSTITUTION_TYPES))}")
+
+
 def compare_provinces(
     programme: str = "1520",
     records: Sequence[PlanRecord] | None = None,
@@ -433,11 +442,7 @@ def compare_provinces(
     """One programme's targets laid out by indicator × year × province: e.g. all 1520 plans'
     targets for district and commune libraries in 2025 and 2030
     (institutions=["thu-vien-cap-huyen", "thu-vien-cap-xa"], years=[2025, 2030])."""
-    from kehoach.ingest.concepts import INSTITUTION_TYPES
-
-    unknown = sorted(set(institutions or ()) - set(INSTITUTION_TYPES))
-    if unknown:
-        raise KeyError(f"no institution type {', '.join(map(repr, unknown))}; the types are: {', '.join(sorted(INSTITUTION_TYPES))}")
+    check_institutions(institutions or ())
     records = list(records) if records is not None else load_records()
     plans = plans_of_programme(records, programme)
     rows = []
