@@ -39,7 +39,7 @@ from .passages import PASSAGE_KINDS, Passage, lead_agencies, passages_from_recor
 from . import settings as ranking_settings
 from .query import QueryInfo, analyse_query, without_names
 from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
-from .years import YearFilter, parse_year_filter
+from .years import YearFilter, parse_year_filter, year_in_range
 
 SEARCH_DIR = "search"
 EMBED_CACHE = "embed-cache.npz"  # passage vectors by text digest, kept across rebuilds
@@ -102,16 +102,6 @@ class Hit:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def year_in_range(year: np.ndarray, not_before: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
-    """Which passages a year range keeps (-1: unknown). A plan whose header gives no year is
-    kept only when it is certainly in the range: the range is open above and the plan
-    cannot be older than its start (Hưng Yên, "≥ 2022", is in "2022-", not in "2020-2025")."""
-    known = (year >= 0) & (year >= (lo if lo is not None else year)) & (year <= (hi if hi is not None else year))
-    if lo is None or hi is not None:
-        return known
-    return known | ((year < 0) & (not_before >= lo))
 
 
 class QueryReading(NamedTuple):

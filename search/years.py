@@ -5,6 +5,11 @@ Light on purpose (no numpy, no index): the API parses a year filter without load
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
 YearFilter = int | tuple[int | None, int | None] | str | None
 YEAR_PATTERN = r"^\s*\d{4}\s*(-\s*(\d{4})?\s*)?$|^\s*-\s*\d{4}\s*$"  # what the API's `year` accepts
 
@@ -35,3 +40,14 @@ def in_year_range(year: int | None, rng: tuple[int | None, int | None] | None) -
         return True
     lo, hi = rng
     return year is not None and (lo is None or year >= lo) and (hi is None or year <= hi)
+
+
+def year_in_range(year: "np.ndarray", not_before: "np.ndarray", lo: int | None, hi: int | None) -> "np.ndarray":
+    """The search engine's year filter over arrays of years (-1: unknown), with plain array
+    operations (this module imports no numpy). A plan whose header gives no year is kept
+    only when it is certainly in the range: the range is open above and the plan cannot be
+    older than its start (Hưng Yên, "≥ 2022", is in "2022-", not in "2020-2025")."""
+    known = (year >= 0) & (year >= (lo if lo is not None else year)) & (year <= (hi if hi is not None else year))
+    if lo is None or hi is not None:
+        return known
+    return known | ((year < 0) & (not_before >= lo))

@@ -146,7 +146,7 @@ def test_a_plan_without_an_issue_date_has_no_year(tmp_path, records):
 
 
 def test_year_in_range_keeps_an_unknown_year_only_when_certain():
-    from kehoach.search.engine import year_in_range
+    from kehoach.search.years import year_in_range
 
     year = np.array([2015, 2023, -1, -1])
     not_before = np.array([-1, -1, 2022, -1])
