@@ -35,9 +35,9 @@ from .adapter import find_adapter
 from .embedders import CachingEmbedder, Embedder, make_embedder
 from .fusion import DEFAULT_WEIGHTS, at_most_per_plan, rrf, weighted_fusion
 from .keyword_index import KeywordIndex, TokenizerOptions, tokenize
-from .passages import PASSAGE_KINDS, Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
+from .passages import OUTLINE_KIND, PASSAGE_KINDS, Passage, lead_agencies, passages_from_record, query_agencies, query_target_keys
 from . import settings as ranking_settings
-from .query import QueryInfo, analyse_query, without_names
+from .query import QueryInfo, analyse_query, asks_about_structure, without_names
 from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, check_model, read_manifest, write_manifest
 from .years import YearFilter, parse_year_filter, year_in_range
 
@@ -54,8 +54,15 @@ PASSAGE_VECTORS = "mean(heading path + text, text)"
 # 4: the header and the distribution list read with a line saying what they are (BLOCK_CONTEXT);
 # 5: table rows read with the sentence introducing their table (_table_lead_in);
 # 6: a plan whose header gives no date has no year (it had the earliest year it can have,
-#    from the documents it cites): that bound is `year_not_before`.
-PASSAGE_RULES = 6
+#    from the documents it cites): that bound is `year_not_before`;
+# 7: a section's outline (its heading and its parts' headings) is a passage (outline_passages).
+PASSAGE_RULES = 7
+# x best score, added to the outline passages (a section's heading and its parts' headings)
+# when the query asks how a plan is organised (search/query.py `asks_about_structure`);
+# other queries do not see outlines at all. Not cross-validated: six of the 1,087 questions
+# ask this (all in held-out 12 and 13), too few to choose a value on; 1.0, like the
+# province boost, puts the outlines first, in the order of their own scores.
+OUTLINE_BOOST = 1.0
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 # What the embedder reads for an English query: original | translated | both. Cross-validated;
 # on the 687 questions with held-out set 7 the procedure picks "both" (and English weight
@@ -99,6 +106,7 @@ class Hit:
     kind: str
     scores: dict[str, float] = field(default_factory=dict)  # per method, for explanation
     year_not_before: int | None = None  # when `year` is unknown: the earliest it can be
+    parts: list[dict[str, Any]] = field(default_factory=list)  # an outline's part headings, as spans
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -253,6 +261,8 @@ class SearchEngine:
         self._year_not_before = np.asarray(not_before, dtype=np.int64)
         self._plan = np.array(plan, dtype=object)
         self._kind = np.array(kind, dtype=object)
+        self._outline = self._kind == OUTLINE_KIND
+        self._outline_keyword = self._outline_keyword_index()
         self._progs = progs
         self._agency_text = None  # built on first agency filter
         self._programme_masks: dict[str, np.ndarray] = {}
@@ -352,8 +362,11 @@ class SearchEngine:
                 self._db.executemany(
                     "UPDATE passages SET tokens = ? WHERE id = ?", [(" ".join(t), i) for i, t in zip(ids, token_lists)]
                 )
+        # Outlines are left out: only a question about a plan's parts sees them, and their
+        # headings must not change the word statistics every other question is scored with.
+        shown = [json.loads(data)["kind"] != OUTLINE_KIND for _, _, data in rows]
         self.keyword = KeywordIndex(self.tokenizer)
-        self.keyword.build(ids, token_lists)
+        self.keyword.build([i for i, keep in zip(ids, shown) if keep], [t for t, keep in zip(token_lists, shown) if keep])
         self.keyword.save(self.directory / "keyword")
 
     # --- reading ---------------------------------------------------------------------
@@ -538,6 +551,9 @@ class SearchEngine:
         fusion (evaluation re-fuses these under many weights without searching again). The
         vector scores are normalised over the best CANDIDATES whatever the depth."""
         query, info, named_provinces, keyword_text, vector_text = self.read_query(query)
+        structure = asks_about_structure(query)
+        if not structure:
+            mask = self._without_outlines(mask)
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
         kw_rank: list[int] = []
@@ -565,8 +581,17 @@ class SearchEngine:
             if missing and mode == "hybrid":
                 for c, v in zip(missing, self.vectors.similarities(qv, missing)):
                     out_vec[c] = float(v)
+        outlines: list[int] = []
+        if structure and mode == "hybrid":
+            # Every outline the filters allow is a candidate: few per plan, and the one asked
+            # about shares few words with the question ("nhóm giải pháp" / "III. GIẢI PHÁP").
+            outlines = self._outlines_within(mask)
+            out_kw.update(self._outline_keyword_scores(keyword_text, outlines, max(out_kw.values(), default=1.0)))
+            unscored = [c for c in outlines if c not in out_vec]
+            for c, v in zip(unscored, self.vectors.similarities(qv, unscored) if unscored else ()):
+                out_vec[c] = float(v)
         # Ids this engine's view does not know (an ingest replaced them after it opened) drop out.
-        ids_all = [c for c in dict.fromkeys(kw_rank + vec_rank) if c in self._row_of]
+        ids_all = [c for c in dict.fromkeys(kw_rank + vec_rank + outlines) if c in self._row_of]
         # Agencies the query names, looked up only where they can change the ranking.
         agencies = query_agencies(query, info.vector_text, info.keyword_text) if mode == "hybrid" and self.agency_boosts.get(info.kind, 0.0) else set()
         leads = np.array([bool(agencies) and bool(self.lead_agencies(c, agencies) & agencies) for c in ids_all], dtype=bool)
@@ -586,7 +611,48 @@ class SearchEngine:
             in_named_province=in_named,
             led_by_named_agency=leads,
             states_named_target=states,
+            is_outline=np.array([structure and bool(self._outline[self._row_of[c]]) for c in ids_all], dtype=bool),
         )
+
+    def _outline_keyword_index(self) -> KeywordIndex:
+        """BM25 over the outline passages alone, rebuilt from their stored tokens whenever
+        the passages are (a few per plan)."""
+        index = KeywordIndex(self.tokenizer)
+        outline_ids = [int(i) for i in self._ids[self._outline]]
+        if outline_ids:
+            with self._db_lock:
+                rows = self._db.execute(
+                    f"SELECT id, tokens FROM passages WHERE id IN ({','.join('?' * len(outline_ids))}) ORDER BY id", outline_ids
+                ).fetchall()
+            index.build([i for i, _ in rows], [t.split() for _, t in rows])
+        return index
+
+    def _outlines_within(self, mask: np.ndarray | None) -> list[int]:
+        """Ids of the outline passages `mask` allows."""
+        keep = self._outline if mask is None else self._outline & mask
+        return [int(i) for i in self._ids[keep]]
+
+    def _outline_keyword_scores(self, keyword_text: str, outlines: list[int], best: float) -> dict[int, float]:
+        """BM25 of the given outlines over the outline index, scaled so that the best of
+        them scores as the best passage of the main index (`best`): the two indexes' scores
+        are not on one scale, and the outlines are ranked among themselves anyway."""
+        scores = self._outline_keyword.scores(keyword_text)
+        if not len(scores) or scores.max() <= 0:
+            return {}
+        wanted = set(outlines)
+        top = float(scores.max())
+        return {int(i): float(v) / top * best for i, v in zip(self._outline_keyword.ids, scores) if v > 0 and int(i) in wanted}
+
+    def _without_outlines(self, mask: np.ndarray | None) -> np.ndarray | None:
+        """`mask` with the outline passages left out, unless it keeps nothing else (the
+        `kind` filter asked for outlines)."""
+        if not self._outline.any():
+            return mask
+        if mask is None:
+            return ~self._outline
+        if not (mask & ~self._outline).any():
+            return mask
+        return mask & ~self._outline
 
     def lead_agencies(self, pid: int, wanted: set[str] | None = None) -> frozenset[str]:
         """Agencies heading a passage (search/passages.py), computed on first use. With
@@ -636,6 +702,7 @@ class SearchEngine:
             kind=p.kind,
             scores={k: round(v, 6) for k, v in parts.items()},
             year_not_before=p.year_not_before,
+            parts=[part.to_json() for part in p.parts],
         )
 
     # --- consistency -----------------------------------------------------------------
@@ -647,7 +714,7 @@ class SearchEngine:
         """
         db_ids = set(int(i) for i in self._ids)
         faiss_ids = [int(i) for i in self.vectors.ids()]
-        kw_ids = [int(i) for i in self.keyword.ids]
+        kw_ids = [int(i) for i in self.keyword.ids] + [int(i) for i in self._outline_keyword.ids]
         iris = [r[0] for r in self._db.execute("SELECT iri FROM passages")]
         report: dict[str, Any] = {
             "passages": len(db_ids),
@@ -702,6 +769,7 @@ class Candidates:
     in_named_province: np.ndarray  # passage is from a province named in the query
     led_by_named_agency: np.ndarray | None = None  # passage is headed by an agency the query names
     states_named_target: np.ndarray | None = None  # passage states a target on what the query names
+    is_outline: np.ndarray | None = None  # an outline passage, for a query asking how a plan is organised
 
 
 def index_plans(
@@ -792,8 +860,9 @@ def fuse(
     the query names ("thư viện xã ở Ninh Bình"): a named province is a strong hint
     (its value is cross-validated with the weights, search/evaluate.py). The agency boost
     and the target boost (hybrid mode only, applied first) do the same for passages headed
-    by an agency the query names, and for passages stating a target (in the graph) on the
-    institution type and metric the query names."""
+    by an agency the query names, for passages stating a target (in the graph) on the
+    institution type and metric the query names, and for outlines when the query asks how
+    a plan is organised (OUTLINE_BOOST)."""
     if mode == "keyword":
         keep = c.keyword > 0
         fused = c.keyword
@@ -811,7 +880,8 @@ def fuse(
         return {}
     fused = np.asarray(fused, dtype=np.float64)
     if mode == "hybrid" and fusion == "weighted":
-        for boost, lifted in ((agency_boost, c.led_by_named_agency), (target_boost, c.states_named_target)):
+        lifts = ((agency_boost, c.led_by_named_agency), (target_boost, c.states_named_target), (OUTLINE_BOOST, c.is_outline))
+        for boost, lifted in lifts:
             if boost and lifted is not None and lifted.any():
                 fused = fused + boost * float(fused.max()) * lifted
     if province_boost and c.in_named_province[keep].any():

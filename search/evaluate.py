@@ -50,6 +50,7 @@ import numpy as np
 from kehoach.ingest.eval_targets import locate
 
 from .engine import SearchEngine
+from .passages import OUTLINE_KIND
 
 if TYPE_CHECKING:
     from .adapter import QueryAdapter
@@ -164,18 +165,48 @@ def matches(plan: str, start: int, end: int, gold: GoldItem) -> bool:
     return overlap > 0 and overlap * 2 >= min(end - start, gold.end - gold.start)
 
 
-def score_ranking(ranked: Sequence[tuple[str, int, int]], gold: Sequence[GoldItem], nonrelevant: Sequence[GoldItem] = ()) -> dict[str, float]:
-    """Metrics for one question; `ranked` holds (plan, span start, span end) best first.
-    `nonrelevant` (judged grade 0) only counts toward judged@10, the share of the top 10
-    that anyone has judged (1.0 for an empty ranking)."""
+# One ranked passage: (plan, span start, span end), optionally with the ranges of an
+# outline's part headings: (plan, start, end, ((start, end), ...)).
+Ranked = tuple
+
+
+def ranked_entry(passage: Any) -> Ranked:
+    """What scoring needs of a passage: its plan, its span and any part headings' spans."""
+    return (passage.plan, passage.span.start, passage.span.end, tuple((part.start, part.end) for part in passage.parts))
+
+
+def hit_entry(hit: Any) -> Ranked:
+    """The same for a search hit (spans as JSON)."""
+    return (hit.plan, hit.span["start"], hit.span["end"], tuple((part["start"], part["end"]) for part in hit.parts))
+
+
+def covers(entry: Ranked, gold: Sequence[GoldItem]) -> bool:
+    return any(_entry_matches(entry, g) for g in gold)
+
+
+def passage_matches(passage: Any, gold: GoldItem) -> bool:
+    return _entry_matches(ranked_entry(passage), gold)
+
+
+def _entry_matches(entry: Ranked, gold: GoldItem) -> bool:
+    """A ranked passage matches a gold item when its span, or one of its part headings'
+    spans (an outline quotes those lines only), overlaps it (`matches`)."""
+    plan, start, end, *rest = entry
+    return any(matches(plan, s, e, gold) for s, e in ((start, end), *(rest[0] if rest else ())))
+
+
+def score_ranking(ranked: Sequence[Ranked], gold: Sequence[GoldItem], nonrelevant: Sequence[GoldItem] = ()) -> dict[str, float]:
+    """Metrics for one question; `ranked` holds (plan, span start, span end[, part ranges])
+    best first. `nonrelevant` (judged grade 0) only counts toward judged@10, the share of
+    the top 10 that anyone has judged (1.0 for an empty ranking)."""
     top = ranked[:10]
     judged = 0
     first = None
     found_at: dict[int, int] = {}  # gold index -> best rank
     gains: list[float] = []
-    for rank, (plan, s, e) in enumerate(top, start=1):
-        hit_items = [i for i, g in enumerate(gold) if matches(plan, s, e, g)]
-        judged += bool(hit_items) or any(matches(plan, s, e, g) for g in nonrelevant)
+    for rank, entry in enumerate(top, start=1):
+        hit_items = [i for i, g in enumerate(gold) if _entry_matches(entry, g)]
+        judged += bool(hit_items) or covers(entry, nonrelevant)
         if hit_items and first is None:
             first = rank
         fresh = [i for i in hit_items if i not in found_at]
@@ -202,7 +233,7 @@ def average(rows: Iterable[dict[str, float]]) -> dict[str, float]:
     return {k: sum(r[k] for r in rows) / len(rows) for k in rows[0]}
 
 
-Runner = Callable[[Question], list[tuple[str, int, int]]]
+Runner = Callable[[Question], list[Ranked]]
 
 
 # Per question id, the query adapter to score it with (`held_out_adapters`); None, or an id
@@ -225,10 +256,10 @@ def adapter_for(engine: SearchEngine, adapters: Adapters, question_id: str) -> I
 
 
 def runner(engine: SearchEngine, mode: str, fusion: str = "weighted", weight: float | None = None, adapters: Adapters = None) -> Runner:
-    def run(q: Question) -> list[tuple[str, int, int]]:
+    def run(q: Question) -> list[Ranked]:
         with adapter_for(engine, adapters, q.id):
             hits = engine.search(q.question, k=10, mode=mode, fusion=fusion, weight=weight)
-        return [(h.plan, h.span["start"], h.span["end"]) for h in hits]
+        return [hit_entry(h) for h in hits]
 
     return run
 
@@ -303,12 +334,11 @@ class FusionGrid:
         finally:
             for k, v in shipped.items():
                 setattr(engine, k, v)
-        self._where: dict[int, tuple[str, int, int]] = {}
+        self._where: dict[int, Ranked] = {}
 
-    def _locate(self, pid: int) -> tuple[str, int, int]:
+    def _locate(self, pid: int) -> Ranked:
         if pid not in self._where:
-            p = self.engine.passage(pid)
-            self._where[pid] = (p.plan, p.span.start, p.span.end)
+            self._where[pid] = ranked_entry(self.engine.passage(pid))
         return self._where[pid]
 
     def metrics(
@@ -570,8 +600,11 @@ class AdapterData:
 
 
 def adapter_data(questions: Sequence[Question], engine: SearchEngine) -> AdapterData:
-    ids = [int(i) for i in engine.vectors.ids()]
-    spans = [engine.passage(pid) for pid in ids]
+    """Outline passages are left out: only a question asking how a plan is organised sees
+    them (search/query.py), and it is lifted to them by rule, not by the adapter."""
+    indexed = [(int(i), engine.passage(int(i))) for i in engine.vectors.ids()]
+    ids = [i for i, p in indexed if p.kind != OUTLINE_KIND]
+    spans = [p for _, p in indexed if p.kind != OUTLINE_KIND]
     by_plan: dict[str, list[int]] = {}
     for row, p in enumerate(spans):
         by_plan.setdefault(p.plan, []).append(row)
@@ -582,7 +615,7 @@ def adapter_data(questions: Sequence[Question], engine: SearchEngine) -> Adapter
             row
             for g in q.gold
             for row in by_plan.get(g.plan, ())
-            if matches(spans[row].plan, spans[row].span.start, spans[row].span.end, g)
+            if passage_matches(spans[row], g)
         }
         positives.append(sorted(rows))
     return AdapterData(

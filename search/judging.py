@@ -70,7 +70,7 @@ def build_pool(questions: Sequence[Any], engine: Any, originals: dict[str, str],
     and no earlier judgment of that question covers. Questions keep their order; within a
     question, candidates are ordered by a hash, not by rank or method. `adapters`: each
     question's query adapter (search/evaluate.py `held_out_adapters`), else the engine's."""
-    from .evaluate import adapter_for, matches
+    from .evaluate import adapter_for, covers, hit_entry
 
     rows: list[dict[str, Any]] = []
     for q in questions:
@@ -81,7 +81,7 @@ def build_pool(questions: Sequence[Any], engine: Any, originals: dict[str, str],
                 hits = engine.search(q.question, k=depth, mode=mode, fusion=fusion)
             for h in hits:
                 key = (h.plan, h.span["start"], h.span["end"])
-                if key not in found and not any(matches(*key, g) for g in known):
+                if key not in found and not covers(hit_entry(h), known):
                     found[key] = h
         for (plan, start, end), h in sorted(found.items(), key=lambda kv: _shuffle_key(q.id, kv[0][0], kv[0][1])):
             quote = originals[plan][start:end]

@@ -54,7 +54,11 @@ BLOCK_CONTEXT = {
     "recipients": "Nơi nhận: kế hoạch được gửi tới các cơ quan, đơn vị",
 }
 # Every kind a passage can have (the `kind` filter accepts these).
-PASSAGE_KINDS = CONTENT_KINDS | set(BLOCK_CONTEXT)
+# A section's outline (its heading and the headings of its parts) is a passage too: "what
+# are the groups of tasks in Lào Cai's plan?" is answered by headings, which no leaf holds.
+OUTLINE_KIND = "outline"
+MIN_OUTLINE_PARTS = 2
+PASSAGE_KINDS = CONTENT_KINDS | set(BLOCK_CONTEXT) | {OUTLINE_KIND}
 MAX_CONTEXT_CHARS = 240  # heading path longer than this is cut: context, not content
 MAX_PASSAGE_CHARS = 1500  # e5-small reads 512 tokens; longer leaves are split at sentences
 
@@ -74,6 +78,7 @@ class Passage:
     agencies: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)  # "subject|metric" of the graph's targets stated here
     year_not_before: int | None = None  # no issue date in the header: the earliest year it can have
+    parts: list[Span] = field(default_factory=list)  # an outline's part headings (its span is its own heading line)
 
     @property
     def raw(self) -> str:
@@ -104,6 +109,7 @@ class Passage:
         data = dict(data)
         data.pop("raw", None)  # older rows stored it twice
         data["span"] = Span(**data["span"])
+        data["parts"] = [Span(**part) for part in data.get("parts", ())]
         return cls(**data)
 
 
@@ -230,18 +236,7 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
             continue
         if seg.id in has_children and _read_whole_as_context(seg):
             continue  # a heading, lead-in or group row whose children carry it as context
-        path: list[str] = []
-        parent = by_id.get(seg.parent) if seg.parent else None
-        while parent is not None:
-            context = _as_context(parent)
-            if context:
-                path.append(context)
-            introduced_by = _table_lead_in(parent, previous, tables_in)
-            if introduced_by:
-                path.append(introduced_by)
-            parent = by_id.get(parent.parent) if parent.parent else None
-        path.reverse()
-        section = _clip(" > ".join(path), MAX_CONTEXT_CHARS)
+        section = _heading_path(seg, by_id, previous, tables_in)
         body = _row_text(seg) if seg.kind == "row" else seg.text
         body = re.sub(r"[ \t]+", " ", body).strip()
         if len(fold_lower(body).strip(" .-_/")) < 3:
@@ -253,7 +248,84 @@ def passages_from_record(record: PlanRecord) -> list[Passage]:
             passage = _make(record, iri if len(chunks) == 1 else f"{iri}#{n}", section, seg.kind, chunk, span)
             passage.targets = target_keys(record, span)
             out.append(passage)
+    return out + outline_passages(record, by_id, previous, tables_in)
+
+
+def _heading_path(seg: Segment, by_id: dict[str, Segment], previous: dict[str, Segment], tables_in: set[str]) -> str:
+    """The context above a segment: its headings, lead-ins and table lead-ins, top down."""
+    path: list[str] = []
+    parent = by_id.get(seg.parent) if seg.parent else None
+    while parent is not None:
+        context = _as_context(parent)
+        if context:
+            path.append(context)
+        introduced_by = _table_lead_in(parent, previous, tables_in)
+        if introduced_by:
+            path.append(introduced_by)
+        parent = by_id.get(parent.parent) if parent.parent else None
+    path.reverse()
+    return _clip(" > ".join(path), MAX_CONTEXT_CHARS)
+
+
+def outline_passages(record: PlanRecord, by_id: dict[str, Segment], previous: dict[str, Segment], tables_in: set[str]) -> list[Passage]:
+    """One passage per section with at least two parts headed of their own: its heading
+    and theirs ("III. GIẢI PHÁP THỰC HIỆN: 1. Chỉ đạo, điều hành; 2. Đầu tư, ...; 3. Đào
+    tạo, bồi dưỡng; ..."), for questions about how a plan is organised ("what groups of
+    tasks does it set out?"), which only headings answer. Its span is the section's own
+    heading line and `parts` the parts' heading lines, never the text under them, so it
+    quotes what it says and is not credited with the answers below it."""
+    children: dict[str, list[Segment]] = {}
+    for seg in sorted(record.segments, key=lambda s: s.order):
+        if seg.parent:
+            children.setdefault(seg.parent, []).append(seg)
+    out = []
+    for seg in sorted(record.segments, key=lambda s: s.order):
+        if not _is_heading(seg, children) or _under(seg, by_id, SKIP_SUBTREES):
+            continue
+        parts = _part_headings(seg, children)
+        if len(parts) < MIN_OUTLINE_PARTS:
+            continue
+        text = f"{_as_context(seg)}: " + "; ".join(_as_context(p) or "" for p in parts)
+        passage = _make(
+            record,
+            f"{fact_iri(record.id, 'segment', seg.id).value}#{OUTLINE_KIND}",
+            _heading_path(seg, by_id, previous, tables_in),
+            OUTLINE_KIND,
+            text,
+            heading_line_span(record, seg),
+        )
+        passage.parts = [heading_line_span(record, p) for p in parts]
+        out.append(passage)
     return out
+
+
+def _is_heading(seg: Segment, children: dict[str, list[Segment]]) -> bool:
+    """A heading of the document tree: a part, section, item or appendix, or a table's group
+    row ("I | TRIỂN KHAI MÔ HÌNH ...") with rows under it."""
+    return seg.kind in HEADING_KINDS or (seg.kind == "row" and seg.id in children)
+
+
+def _part_headings(seg: Segment, children: dict[str, list[Segment]]) -> list[Segment]:
+    """The headings directly under a heading that head text of their own, looking through
+    tables (an appendix's group rows sit in its table). A lettered item without anything
+    under it ("a) Chủ trì, phối hợp ...") is content, not a part heading."""
+    out = []
+    for child in children.get(seg.id, ()):
+        if child.kind == "table":
+            out += [row for row in children.get(child.id, ()) if _is_heading(row, children)]
+        elif _is_heading(child, children) and child.id in children:
+            out.append(child)
+    return out
+
+
+def heading_line_span(record: PlanRecord, seg: Segment) -> Span:
+    """The first line of a segment's span in the original text: its heading line."""
+    start = seg.span.start
+    newline = record.original_text.find("\n", start, seg.span.end)
+    end = seg.span.end if newline < 0 else newline
+    while end > start and record.original_text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, record.original_text[start:end])
 
 
 def target_keys(record: PlanRecord, span: Span) -> list[str]:

@@ -13,6 +13,10 @@
   labels plus a domain glossary) instead of the English words, which would otherwise
   fold into unrelated Vietnamese syllables ("to" = tổ). The embedder, multilingual,
   reads the English as typed. The fusion weight for this kind is cross-validated too.
+- A query asking how a plan is organised ("được chia thành những nhóm nhiệm vụ nào?",
+  "how many groups of tasks does it set out?") is answered by headings, which only a
+  section's outline passage quotes (search/passages.py): `asks_about_structure` tells
+  the engine to show outlines, which it otherwise leaves out.
 """
 
 from __future__ import annotations
@@ -28,6 +32,33 @@ _WORD = re.compile(r"[^\W\d_]+")
 VIETNAMESE_SHARE = 0.7  # share of words that must be Vietnamese syllables to call a query Vietnamese
 ENGLISH_FUNCTION_WORDS = 2  # this many English function words that are not Vietnamese syllables -> English
 ACCENTED_FOREIGN_SHARE = 0.5  # a query with diacritics is English only if under half its words are syllables
+
+
+# How a question asks for the parts of a plan or a section, matched on the folded, lower-case
+# text. Written from the wording of the structure questions of the question sets (six of
+# 1,087) and checked against the other questions for false alarms ("bao nhiêu phần trăm",
+# "những phần việc gì", "những chương trình nào", "tổ chức cho", "các nhóm sở thích"): a part named then "nào/gì", or counted; a verb of
+# dividing followed by its preposition; words naming the layout itself; in English, parts
+# asked for by "which/what/how many" or a verb of dividing with "into".
+_PART_NOUNS = r"(?:nhom|mang|phan(?! viec| tram)|dau muc|hang muc|chuong(?! trinh)|muc lon)"
+STRUCTURE_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        rf"\b(?:nhung|cac) {_PART_NOUNS}(?: \w+){{0,3}} (?:nao|gi)\b",
+        rf"\b(?:may|bao nhieu) {_PART_NOUNS}\b",
+        r"\b(?:chia|phan chia|gom|xep|sap xep) (?:thanh|lam|ra|cho|theo)\b",
+        r"\b(?:bo cuc|cau truc|de muc|tieu de|muc luc)\b",
+        r"\b(?:how many|which|what)(?: are| were| is)?(?: the)?(?: main| major| key| broad)? (?:groups?|sections?|headings?|parts|areas|blocks|chapters|pillars|strands|components)\b",
+        r"\b(?:divided|grouped|split|organi[sz]ed|structured|broken down) into\b",
+        r"\b(?:numbered headings?|outline|table of contents)\b",
+    )
+)
+
+
+def asks_about_structure(text: str) -> bool:
+    """Whether a question asks how a plan (or a section) is divided into parts."""
+    folded = " ".join(fold_lower(text).split())
+    return any(p.search(folded) for p in STRUCTURE_PATTERNS)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ def test_index_is_written_to_disk_and_reopens(engine, tmp_path):
     first = engine.search("Thư viện tỉnh phục vụ lượt độc giả", k=3)
     engine.close()
     again = SearchEngine.open(tmp_path, embedder=HashEmbedder())
-    assert len(again) == n and len(again.vectors) == n and len(again.keyword) == n
+    outlines = sum(again.passage(int(i)).kind == "outline" for i in again.vectors.ids())
+    assert outlines > 0  # outlines have a BM25 index of their own (search/engine.py)
+    assert len(again) == n and len(again.vectors) == n and len(again.keyword) == n - outlines
     assert [h.iri for h in again.search("Thư viện tỉnh phục vụ lượt độc giả", k=3)] == [h.iri for h in first]
     again.close()
 
@@ -177,10 +179,11 @@ def test_a_list_longer_than_the_candidate_pool_goes_deeper_and_keeps_its_head(en
     q = "thư viện, bảo tàng và trung tâm văn hóa"
     matching = int((engine.keyword.scores(q) > 0).sum())  # passages sharing a word with it
     assert len(engine) > CANDIDATES + 20 and matching > CANDIDATES + 20
+    shown = len(engine.keyword)  # every passage but the outlines, which only a question about a plan's parts sees
     for mode in ("hybrid", "keyword", "vector"):
         short = engine.search(q, k=CANDIDATES, mode=mode)
         long = engine.search(q, k=len(engine), mode=mode)
-        assert len(long) == (matching if mode == "keyword" else len(engine)), mode
+        assert len(long) == (matching if mode == "keyword" else shown), mode
         assert [h.iri for h in long[: len(short)]] == [h.iri for h in short], mode
         assert len({h.iri for h in long}) == len(long), mode
 
@@ -343,3 +346,18 @@ def test_a_rebuild_given_one_file_keeps_every_plan_of_the_store(records, tmp_pat
     assert result.exit_code == 0, result.output
     with SearchEngine.open(tmp_path / "store", embedder=HashEmbedder()) as engine:
         assert engine.plan_ids() == set(TWO)
+
+
+def test_outlines_answer_only_questions_about_a_plans_parts(engine):
+    """An outline (a section's heading and its parts' headings) comes first for a question
+    asking how a plan is divided, and never for another question; the kind filter still
+    lists them."""
+    hits = engine.search("Kế hoạch của Lai Châu gồm những nhóm giải pháp nào?", k=5)
+    assert hits[0].kind == "outline" and hits[0].province == "Lai Châu"
+    assert hits[0].text.startswith("III. GIẢI PHÁP THỰC HIỆN:")
+    assert len(hits[0].parts) == 5 and "Chỉ đạo, điều hành" in hits[0].parts[0]["quote"]
+    for question in ("giải pháp thực hiện đầu tư thư viện bảo tàng ở Lai Châu", "III. GIẢI PHÁP THỰC HIỆN"):
+        for mode in ("hybrid", "keyword", "vector"):
+            assert all(h.kind != "outline" for h in engine.search(question, k=50, mode=mode)), (question, mode)
+    listed = engine.search("giải pháp", k=50, kind="outline")
+    assert listed and all(h.kind == "outline" for h in listed)

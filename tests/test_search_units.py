@@ -350,3 +350,60 @@ def test_plan_year_is_the_header_date_only(records):
     assert (plan_year(records["lai-chau-2015-1133-kh-ubnd"]), plan_year_not_before(records["lai-chau-2015-1133-kh-ubnd"])) == (2015, None)
     assert (plan_year(records["ninh-binh-2023-kh-ubnd"]), plan_year_not_before(records["ninh-binh-2023-kh-ubnd"])) == (2023, None)  # "ngày tháng 5 năm 2023"
     assert (plan_year(records["hung-yen-2023-kh-ubnd"]), plan_year_not_before(records["hung-yen-2023-kh-ubnd"])) == (None, 2022)  # no date line
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Phụ lục I của kế hoạch được chia thành những nhóm nhiệm vụ lớn nào?",
+        "ke hoach cua lai chau gom nhung nhom giai phap nao",
+        "Kế hoạch có bao nhiêu phần?",
+        "Các việc của Sở được gom thành những mảng nào?",
+        "What are the main groups of solutions in Lai Chau's plan?",
+        "How many sections does the plan have?",
+        "Which tasks is the plan divided into?",
+    ],
+)
+def test_a_question_about_a_plans_parts_is_recognised(question):
+    from kehoach.search.query import asks_about_structure
+
+    assert asks_about_structure(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Đến năm 2025 bao nhiêu phần trăm thư viện cấp xã có dịch vụ học tập suốt đời?",
+        "Trung tâm văn hóa tỉnh phải gánh những phần việc gì?",
+        "Sở Văn hóa phải xây dựng những chương trình nào?",
+        "Có kế hoạch nào tổ chức cho dân học ở bảo tàng không?",
+        "Hưng Yên có ai kèm cặp cho các nhóm sinh hoạt theo sở thích không?",
+        "What are the festivals organised in Lai Chau meant to achieve?",
+    ],
+)
+def test_other_questions_are_not_read_as_asking_for_parts(question):
+    from kehoach.search.query import asks_about_structure
+
+    assert not asks_about_structure(question)
+
+
+def test_an_outline_lists_a_sections_parts_and_quotes_only_their_heading_lines(records):
+    record = records["lai-chau-2015-1133-kh-ubnd"]
+    outlines = [p for p in passages_from_record(record) if p.kind == "outline"]
+    solutions = next(p for p in outlines if p.text.startswith("III. GIẢI PHÁP THỰC HIỆN:"))
+    assert "1. Chỉ đạo, điều hành; 2. Đầu tư, phát triển" in solutions.text
+    assert solutions.id.endswith("#outline") and "/segment/" in solutions.id
+    original = record.original_text
+    assert "GIẢI PHÁP THỰC HIỆN" in original[solutions.span.start : solutions.span.end]
+    assert "\n" not in original[solutions.span.start : solutions.span.end]
+    quoted = [original[part.start : part.end] for part in solutions.parts]
+    assert len(quoted) == 5 and "1. Chỉ đạo, điều hành" in quoted[0] and all("\n" not in q for q in quoted)
+    # a gold answer quoting a part's heading line is found by the outline, not by the text under it
+    from kehoach.search.evaluate import passage_matches
+
+    start = original.index("1. Chỉ đạo, điều hành")
+    heading = GoldItem(record.id, start, start + len("1. Chỉ đạo, điều hành"), 2, "1. Chỉ đạo, điều hành")
+    assert passage_matches(solutions, heading)
+    assert not any(passage_matches(p, heading) for p in outlines if p is not solutions)
+    # a heading without parts of its own has no outline
+    assert not any(p.text.startswith("1. Chỉ đạo, điều hành") for p in outlines)
