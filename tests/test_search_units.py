@@ -379,6 +379,11 @@ def test_a_question_about_a_plans_parts_is_recognised(question):
         "Có kế hoạch nào tổ chức cho dân học ở bảo tàng không?",
         "Hưng Yên có ai kèm cặp cho các nhóm sinh hoạt theo sở thích không?",
         "What are the festivals organised in Lai Chau meant to achieve?",
+        "Which groups in particular are the museum's yearly events meant to draw in?",
+        "Bảo tàng hướng tới những nhóm đối tượng nào?",
+        "Kinh phí được chia cho các huyện thế nào?",
+        "Which parts of the province have a district library?",
+        "Tiêu đề của kế hoạch là gì?",
     ],
 )
 def test_other_questions_are_not_read_as_asking_for_parts(question):
