@@ -112,7 +112,7 @@ def plans(
     items = [
         p for p in _plans(request)
         if _matches(province, p["province"], p["province_code"])
-        and in_year_range(p["year"], years)
+        and in_year_range(p["year"], years, p["year_not_before"])
         and (not programme or any(_matches(programme, prog) for prog in p["programmes"]))
     ]
     return page(items, limit, offset)

@@ -79,6 +79,8 @@ def _plan_summary(row: dict[str, Any]) -> dict[str, Any]:
         "title": plain(row["title"]),
         "issued": plain(row["issued"]),
         "year": _year(plain(row["issued"])),
+        # no issue date in the header: the earliest year it can have (from the documents it cites)
+        "year_not_before": None if row["issued"] is not None else _year(plain(row["notBefore"])),
         "province": plain(row["provinceName"]),
         "province_code": plain(row["provinceCode"]),
         "issuer": plain(row["issuerName"]),

@@ -34,12 +34,16 @@ def parse_year_filter(year: YearFilter) -> tuple[int | None, int | None] | None:
     return (lo, hi)
 
 
-def in_year_range(year: int | None, rng: tuple[int | None, int | None] | None) -> bool:
-    """Whether a known year is in a parsed range (no range: yes; an unknown year: no)."""
+def in_year_range(year: int | None, rng: tuple[int | None, int | None] | None, not_before: int | None = None) -> bool:
+    """Whether a year is in a parsed range (no range: yes). An unknown year is in it only
+    when certainly so: the range is open above and `not_before` (the earliest year it can
+    be) is no earlier than its start, as `year_in_range` does for the search engine."""
     if rng is None:
         return True
     lo, hi = rng
-    return year is not None and (lo is None or year >= lo) and (hi is None or year <= hi)
+    if year is None:
+        return not_before is not None and lo is not None and hi is None and not_before >= lo
+    return (lo is None or year >= lo) and (hi is None or year <= hi)
 
 
 def year_in_range(year: "np.ndarray", not_before: "np.ndarray", lo: int | None, hi: int | None) -> "np.ndarray":

@@ -251,3 +251,29 @@ def test_ocr_plan_page_shows_the_restored_text_with_a_marker(client, corpus_stor
     assert "Đẩy mạnh các hoạt động phục vụ học tập suốt đời" in html.unescape(page)
     plain = client.get(f"/plans/{LAI_CHAU}").text
     assert "Văn bản đã phục hồi dấu" not in plain
+
+
+def test_a_plan_without_an_issue_date_is_kept_only_by_ranges_it_is_certainly_in(tmp_path, records):
+    """Hưng Yên's header gives no date; it cites 1520/QĐ-TTg (2022), so it is "≥ 2022":
+    `/api/plans?year=2022-` keeps it (as `kehoach search --year 2022-` does), a closed range
+    or a single year does not (its year could lie outside), and the list says the bound."""
+    from kehoach.graph.store import PlanStore
+    from kehoach.graph.to_rdf import record_to_quads
+
+    store = PlanStore(tmp_path)
+    for plan in ("hung-yen-2023-kh-ubnd", LAI_CHAU):
+        store.replace_plan(plan, record_to_quads(records[plan]))
+    del store  # the app opens the store itself
+    with TestClient(create_app(settings_for(tmp_path))) as client:
+        listed = {p["id"]: p for p in client.get("/api/plans").json()["items"]}
+        assert listed["hung-yen-2023-kh-ubnd"]["year"] is None and listed["hung-yen-2023-kh-ubnd"]["year_not_before"] == 2022
+        assert listed[LAI_CHAU]["year"] == 2015 and listed[LAI_CHAU]["year_not_before"] is None
+
+        def ids(year):
+            return {p["id"] for p in client.get("/api/plans", params={"year": year}).json()["items"]}
+
+        assert ids("2022-") == ids("2020-") == {"hung-yen-2023-kh-ubnd"}
+        assert ids("2023-") == set()  # it could be from 2022
+        assert ids("2022-2025") == ids("2022") == set()
+        assert ids("-2025") == {LAI_CHAU}
+        assert ids("2010-") == {"hung-yen-2023-kh-ubnd", LAI_CHAU}
