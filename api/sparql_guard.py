@@ -24,8 +24,24 @@ UPDATE_OPERATIONS = {
 QUERY_FORMS = {"SelectQuery": "select", "ConstructQuery": "construct", "AskQuery": "ask", "DescribeQuery": "describe"}
 
 
+# Why a query is refused, in words; `who` names what refuses it ("this endpoint", or
+# "kehoach sparql" on the command line).
+REFUSALS = {
+    "load": "LOAD is not allowed: {who} is read-only and does not fetch remote data.",
+    "update": "SPARQL Update is not allowed: {who} is read-only (queries only).",
+    "service": "SERVICE (federated query) is not allowed: {who} does not contact other servers.",
+}
+
+
 class Refused(Exception):
-    """The request is understood but not allowed here (HTTP 403)."""
+    """The request is understood but not allowed here (HTTP 403). `kind`: a key of REFUSALS."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        super().__init__(self.message())
+
+    def message(self, who: str = "this endpoint") -> str:
+        return REFUSALS[self.kind].format(who=who)
 
 
 @dataclass(frozen=True)
@@ -76,17 +92,6 @@ def mentions_from_keyword(query: str) -> bool:
     return bool(_FROM_KEYWORD.search(_SKIPPED.sub(" ", query)))
 
 
-def _update_refusal(names: list[str]) -> str:
-    if "Load" in names:
-        return "LOAD is not allowed: this endpoint is read-only and does not fetch remote data."
-    return "SPARQL Update is not allowed: this endpoint is read-only (queries only)."
-
-
-SERVICE_REFUSAL = (
-    "SERVICE (federated query) is not allowed: this endpoint does not contact other servers."
-)
-
-
 def check_query(query: str) -> Verdict:
     """Raise Refused for updates and SERVICE; return the query form when rdflib can tell it.
 
@@ -103,7 +108,7 @@ def _cached_verdict(query: str) -> "Verdict | str":
     try:
         return _verdict(query)
     except Refused as refusal:
-        return str(refusal)
+        return refusal.kind
 
 
 def _verdict(query: str) -> Verdict:
@@ -114,7 +119,7 @@ def _verdict(query: str) -> Verdict:
     if tree is not None:
         names = _node_names(tree)
         if "ServiceGraphPattern" in names:
-            raise Refused(SERVICE_REFUSAL)
+            raise Refused("service")
         form = next((QUERY_FORMS[n] for n in names if n in QUERY_FORMS), None)
         return Verdict(form=form, has_dataset_clause="DatasetClause" in names)
     try:
@@ -123,7 +128,7 @@ def _verdict(query: str) -> Verdict:
         update = None
     update_names = _node_names(update) if update is not None else []
     if UPDATE_OPERATIONS.intersection(update_names):
-        raise Refused(_update_refusal(update_names))
+        raise Refused("load" if "Load" in update_names else "update")
     if mentions_service_keyword(query):
-        raise Refused(SERVICE_REFUSAL)
+        raise Refused("service")
     return Verdict(form=None, has_dataset_clause=mentions_from_keyword(query))

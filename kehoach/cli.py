@@ -144,7 +144,7 @@ def sparql(query: str, fmt: str, timeout: float | None, store_dir: Path) -> None
     try:
         check_query(text)
     except Refused as refusal:
-        fail(f"{str(refusal).replace('this endpoint is', 'kehoach sparql is')} The store changes through `kehoach ingest`.")
+        fail(f"{refusal.message(who='kehoach sparql')} The store changes through `kehoach ingest`.")
     store = PlanStore(store_dir, read_only=True)
     output = in_worker(lambda: render_results(store.query(text), fmt), timeout, what="the query")
     click.echo(output, nl=not output.endswith("\n"))

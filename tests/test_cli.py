@@ -140,7 +140,14 @@ def test_sparql_refuses_an_update_as_an_update_not_as_bad_syntax(ingested_store,
     store, _ = ingested_store
     proc = run("sparql", update, "--store", str(store))
     assert_clean_error(proc, "kehoach sparql is read-only")
-    assert "malformed" not in proc.stderr
+    assert "malformed" not in proc.stderr and "endpoint" not in proc.stderr
+
+
+def test_sparql_refuses_a_federated_query_in_its_own_name(ingested_store):
+    store, _ = ingested_store
+    proc = run("sparql", "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "--store", str(store))
+    assert_clean_error(proc, "kehoach sparql does not contact other servers")
+    assert "endpoint" not in proc.stderr
 
 
 def test_a_long_sparql_query_stops_on_its_timeout_and_on_ctrl_c(ingested_store):
