@@ -552,8 +552,9 @@ class SearchEngine:
         vector scores are normalised over the best CANDIDATES whatever the depth."""
         query, info, named_provinces, keyword_text, vector_text = self.read_query(query)
         structure = asks_about_structure(query)
-        if not structure:
-            mask = self._without_outlines(mask)
+        # Outlines are hidden from any other question (the keyword index has none; the
+        # vector search leaves them out), unless the filters keep nothing else (kind=outline).
+        hide_outlines = not structure and self._outline.any() and (mask is None or bool((mask & ~self._outline).any()))
         out_kw: dict[int, float] = {}
         out_vec: dict[int, float] = {}
         kw_rank: list[int] = []
@@ -571,8 +572,11 @@ class SearchEngine:
             qv = self.query_vector(vector_text)
             if self.query_adapter is not None:
                 qv = self.query_adapter.apply(qv)
-            allowed = self._ids[mask] if mask is not None else None
-            ids, sims = self.vectors.search(qv, depth, allowed)
+            if mask is None:
+                excluded = self._ids[self._outline] if hide_outlines else None
+                ids, sims = self.vectors.search(qv, depth, excluded=excluded)
+            else:
+                ids, sims = self.vectors.search(qv, depth, self._ids[mask & ~self._outline if hide_outlines else mask])
             vec_rank = [int(i) for i in ids]
             out_vec = {int(i): float(v) for i, v in zip(ids, sims)}
             if len(sims):
@@ -642,17 +646,6 @@ class SearchEngine:
         wanted = set(outlines)
         top = float(scores.max())
         return {int(i): float(v) / top * best for i, v in zip(self._outline_keyword.ids, scores) if v > 0 and int(i) in wanted}
-
-    def _without_outlines(self, mask: np.ndarray | None) -> np.ndarray | None:
-        """`mask` with the outline passages left out, unless it keeps nothing else (the
-        `kind` filter asked for outlines)."""
-        if not self._outline.any():
-            return mask
-        if mask is None:
-            return ~self._outline
-        if not (mask & ~self._outline).any():
-            return mask
-        return mask & ~self._outline
 
     def lead_agencies(self, pid: int, wanted: set[str] | None = None) -> frozenset[str]:
         """Agencies heading a passage (search/passages.py), computed on first use. With

@@ -58,8 +58,12 @@ class VectorIndex:
     def ids(self) -> np.ndarray:
         return faiss.vector_to_array(self.index.id_map).astype(np.int64)
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids, similarities) for one query vector, only among `allowed` ids if given."""
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, excluded: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids, similarities) for one query vector, only among `allowed` ids if given,
+        or leaving out `excluded` ids (a few, such as the outlines: cheaper than allowing
+        all the others)."""
         if len(self) == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         params = None
@@ -67,6 +71,10 @@ class VectorIndex:
             if len(allowed) == 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)))
+        elif excluded is not None and len(excluded):
+            batch = faiss.IDSelectorBatch(np.asarray(excluded, dtype=np.int64))
+            params = faiss.SearchParameters(sel=faiss.IDSelectorNot(batch))
+            params._kept = batch  # the Not selector does not own the batch: keep it alive for the search
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         sims, ids = self.index.search(q, min(k, len(self)), params=params)
         keep = ids[0] >= 0

@@ -412,3 +412,17 @@ def test_an_outline_lists_a_sections_parts_and_quotes_only_their_heading_lines(r
     assert not any(passage_matches(p, heading) for p in outlines if p is not solutions)
     # a heading without parts of its own has no outline
     assert not any(p.text.startswith("1. Chỉ đạo, điều hành") for p in outlines)
+
+
+def test_vector_search_can_leave_out_a_few_ids_or_keep_only_some():
+    from kehoach.search.vector_index import VectorIndex
+
+    index = VectorIndex("test/4", 4)
+    vectors = np.random.default_rng(0).normal(size=(10, 4)).astype(np.float32)
+    index.add(list(range(10)), vectors)
+    everything, _ = index.search(vectors[3], 10)
+    assert everything[0] == 3 and sorted(everything) == list(range(10))
+    without, _ = index.search(vectors[3], 10, excluded=np.array([3, 5]))
+    assert list(without) == [i for i in everything if i not in (3, 5)]
+    only, _ = index.search(vectors[3], 10, allowed=np.array([1, 5]))
+    assert sorted(only) == [1, 5]
