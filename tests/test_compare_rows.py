@@ -196,3 +196,14 @@ def test_value_change_compares_the_final_year_then_the_years_before():
     assert value_change([ev(2025, 60), ev(2030, 80)], [ev(2025, 70), ev(2030, 80)]) == "same in 2030, not in 2025"
     assert value_change([ev(2030, 80)], [ev(2025, 70), ev(2030, 80)]) == "same"  # 2025 on one side only
     assert value_change([ev(2030, 80)], [ev(2030, 80, "lượt")]) is None
+
+
+def test_a_narrower_institution_joins_the_broader_row_of_the_same_metric(programmes):
+    """Lào Cai states museum-visitor growth for "bảo tàng cấp tỉnh", Ninh Bình for "bảo tàng":
+    one row, not two, the narrower type said after Lào Cai's values."""
+    metric = "tang-luot-khach-tham-quan-bao-tang"
+    rows = [r for r in programmes["rows"] if r["section"] == "targets" and metric in r["key"]]
+    assert [r["key"] for r in rows] == [f"bao-tang|{metric}"]
+    plans = {e["plan"]: e.get("narrower") for e in rows[0]["b"]}
+    assert plans == {LAO_CAI: "bảo tàng cấp tỉnh", NINH_BINH: None}
+    assert "Lào Cai: 10 %/năm (2025) [bảo tàng cấp tỉnh]" in rows[0]["b_summary"]

@@ -28,7 +28,9 @@ from typing import Any, Iterable, Sequence
 
 from kehoach.ingest.records import PlanRecord
 
-from .indicators import AGENCY_SCHEME, Indicator, MappedTarget, canonical, crosswalk_rows, family, map_target, related
+from kehoach.ingest.concepts import INSTITUTION_TYPES
+
+from .indicators import AGENCY_SCHEME, Indicator, MappedTarget, ancestors, canonical, crosswalk_rows, family, map_target, related
 from .tasks import DEFAULT_THRESHOLDS, TaskEmbedder, TaskItem, Thresholds, align_tasks, task_items
 
 PROGRAMMES = {"208": "208/QĐ-TTg", "1520": "1520/QĐ-TTg"}
@@ -211,11 +213,28 @@ def _related_ok(a: Indicator, b: Indicator) -> bool:
 def _fmt_value(e: dict[str, Any]) -> str:
     v = f"{e['value']:g}" if e["value_max"] is None else f"{e['value']:g}–{e['value_max']:g}"
     when = str(e["year"]) if e["year"] else (e.get("period") or "")
-    return f"{e['province'] or e['plan']}: {v} {e['unit']}" + (f" ({when})" if when else "")
+    narrower = f" [{e['narrower']}]" if e.get("narrower") else ""
+    return f"{e['province'] or e['plan']}: {v} {e['unit']}" + (f" ({when})" if when else "") + narrower
+
+
+def fold_narrower(mapped: dict[Indicator, list[dict[str, Any]]]) -> dict[Indicator, list[dict[str, Any]]]:
+    """One side's indicators with each folded into the nearest broader institution type that
+    states the same metric on that side (Lào Cai's "bảo tàng cấp tỉnh" visitor growth joins
+    Ninh Bình's "bảo tàng" row instead of standing as a row of its own), its evidence marked
+    with the narrower type (`narrower`, shown after the value)."""
+    out = {ind: list(evidence) for ind, evidence in mapped.items()}
+    for ind in sorted(mapped, key=lambda i: (-len(ancestors(i.institution)), i.key)):  # deepest first
+        broader = next((Indicator(a, ind.metric) for a in ancestors(ind.institution) if Indicator(a, ind.metric) in out), None)
+        if broader is not None and ind in out:
+            label = INSTITUTION_TYPES[ind.institution].label if ind.institution in INSTITUTION_TYPES else ind.institution
+            out[broader] += [{**e, "narrower": e.get("narrower") or label} for e in out.pop(ind)]
+    for evidence in out.values():
+        evidence.sort(key=lambda e: (e["plan"], e["year"] or 0, e["start"]))
+    return out
 
 
 def target_rows(side_a: Sequence[PlanRecord], side_b: Sequence[PlanRecord]) -> list[dict[str, Any]]:
-    ta, tb = mapped_targets(side_a), mapped_targets(side_b)
+    ta, tb = fold_narrower(mapped_targets(side_a)), fold_narrower(mapped_targets(side_b))
     rows = []
     for ind in sorted(set(ta) & set(tb), key=lambda i: i.key):
         change = value_change(ta[ind], tb[ind])

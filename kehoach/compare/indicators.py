@@ -96,6 +96,16 @@ def canonical(scheme: str, key: str | None) -> tuple[str | None, Match | None]:
     return (match.target, match) if match else (key, None)
 
 
+def ancestors(institution: str | None) -> list[str]:
+    """The broader institution types of one, nearest first (thu-vien-cap-tinh -> [thu-vien])."""
+    out: list[str] = []
+    concept = INSTITUTION_TYPES.get(institution or "")
+    while concept is not None and concept.broader and concept.broader not in out and concept.broader != institution:
+        out.append(concept.broader)
+        concept = INSTITUTION_TYPES.get(concept.broader)
+    return out
+
+
 def family(institution: str | None) -> str | None:
     """The top concept of an institution type: thu-vien, bao-tang, trung-tam-van-hoa (or itself)."""
     seen = set()
