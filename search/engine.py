@@ -63,6 +63,7 @@ PASSAGE_RULES = 7
 # ask this (all in held-out 12 and 13), too few to choose a value on; 1.0, like the
 # province boost, puts the outlines first, in the order of their own scores.
 OUTLINE_BOOST = 1.0
+OUTLINE_SLACK = 32  # extra vector hits fetched so that dropping the outlines still leaves `depth`
 PROVINCE_BOOST = 1.0  # x best score, added to passages from a province named in the query; cross-validated (search/evaluate.py)
 # What the embedder reads for an English query: original | translated | both. Cross-validated;
 # on the 687 questions with held-out set 7 the procedure picks "both" (and English weight
@@ -572,9 +573,10 @@ class SearchEngine:
             qv = self.query_vector(vector_text)
             if self.query_adapter is not None:
                 qv = self.query_adapter.apply(qv)
-            if mask is None:
-                excluded = self._ids[self._outline] if hide_outlines else None
-                ids, sims = self.vectors.search(qv, depth, excluded=excluded)
+            if mask is None and hide_outlines:
+                ids, sims = self._search_without_outlines(qv, depth)
+            elif mask is None:
+                ids, sims = self.vectors.search(qv, depth)
             else:
                 ids, sims = self.vectors.search(qv, depth, self._ids[mask & ~self._outline if hide_outlines else mask])
             vec_rank = [int(i) for i in ids]
@@ -617,6 +619,18 @@ class SearchEngine:
             states_named_target=states,
             is_outline=np.array([structure and bool(self._outline[self._row_of[c]]) for c in ids_all], dtype=bool),
         )
+
+    def _search_without_outlines(self, qv: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """The vector search's best `depth` passages that are not outlines. Outlines are a
+        few in a hundred passages, so the plain search a little deeper, outlines dropped,
+        almost always holds them, and is faster than a selector over every id (measured:
+        benchmarks/bench_search.py); when it does not, the search leaves them out exactly."""
+        ids, sims = self.vectors.search(qv, depth + OUTLINE_SLACK)
+        rows = [self._row_of.get(int(i)) for i in ids]  # None: replaced since this view opened (dropped later)
+        keep = np.array([row is None or not self._outline[row] for row in rows], dtype=bool)
+        if keep.sum() >= min(depth, len(self.vectors) - int(self._outline.sum())):
+            return ids[keep][:depth], sims[keep][:depth]
+        return self.vectors.search(qv, depth, excluded=self._ids[self._outline])
 
     def _outline_keyword_index(self) -> KeywordIndex:
         """BM25 over the outline passages alone, rebuilt from their stored tokens whenever

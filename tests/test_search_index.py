@@ -361,3 +361,15 @@ def test_outlines_answer_only_questions_about_a_plans_parts(engine):
             assert all(h.kind != "outline" for h in engine.search(question, k=50, mode=mode)), (question, mode)
     listed = engine.search("giải pháp", k=50, kind="outline")
     assert listed and all(h.kind == "outline" for h in listed)
+
+
+def test_the_vector_search_without_outlines_is_exact_when_the_outlines_crowd_the_top(engine, monkeypatch):
+    import kehoach.search.engine as engine_module
+
+    outline_ids = [int(i) for i in engine.vectors.ids() if engine.passage(int(i)).kind == "outline"]
+    query = engine.vectors.vectors([outline_ids[0]])[0]  # an outline is the best match
+    exact, _ = engine.vectors.search(query, 5, excluded=np.array(outline_ids))
+    for slack in (0, 32):  # too little slack to drop the outline and keep five: the exact search answers
+        monkeypatch.setattr(engine_module, "OUTLINE_SLACK", slack)
+        ids, _ = engine._search_without_outlines(query, 5)
+        assert list(ids) == list(exact) and not set(ids) & set(outline_ids)
