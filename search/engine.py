@@ -617,7 +617,7 @@ class SearchEngine:
             in_named_province=in_named,
             led_by_named_agency=leads,
             states_named_target=states,
-            is_outline=np.array([structure and bool(self._outline[self._row_of[c]]) for c in ids_all], dtype=bool),
+            is_outline=self._outline[[self._row_of[c] for c in ids_all]] if structure else None,
         )
 
     def _search_without_outlines(self, qv: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:

@@ -274,12 +274,13 @@ def outline_passages(record: PlanRecord, by_id: dict[str, Segment], previous: di
     tasks does it set out?"), which only headings answer. Its span is the section's own
     heading line and `parts` the parts' heading lines, never the text under them, so it
     quotes what it says and is not credited with the answers below it."""
+    in_order = sorted(record.segments, key=lambda s: s.order)
     children: dict[str, list[Segment]] = {}
-    for seg in sorted(record.segments, key=lambda s: s.order):
+    for seg in in_order:
         if seg.parent:
             children.setdefault(seg.parent, []).append(seg)
     out = []
-    for seg in sorted(record.segments, key=lambda s: s.order):
+    for seg in in_order:
         if not _is_heading(seg, children) or _under(seg, by_id, SKIP_SUBTREES):
             continue
         parts = _part_headings(seg, children)

@@ -445,8 +445,6 @@ def compare_plans(
 
 def check_institutions(keys: Iterable[str]) -> None:
     """KeyError naming the institution types there are, for a key that is none of them."""
-    from kehoach.ingest.concepts import INSTITUTION_TYPES
-
     unknown = sorted(set(keys) - set(INSTITUTION_TYPES))
     if unknown:
         raise KeyError(f"no institution type {', '.join(map(repr, unknown))}; the types are: {', '.join(sorted(INSTITUTION_TYPES))}")

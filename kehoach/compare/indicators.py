@@ -108,14 +108,8 @@ def ancestors(institution: str | None) -> list[str]:
 
 def family(institution: str | None) -> str | None:
     """The top concept of an institution type: thu-vien, bao-tang, trung-tam-van-hoa (or itself)."""
-    seen = set()
-    while institution and institution not in seen:
-        seen.add(institution)
-        concept = INSTITUTION_TYPES.get(institution)
-        if concept is None or concept.broader is None:
-            return institution
-        institution = concept.broader
-    return institution
+    broader = ancestors(institution)
+    return broader[-1] if broader else institution
 
 
 @dataclass(frozen=True)
