@@ -42,6 +42,7 @@ from .vector_index import ModelMismatchError, StaleIndexError, VectorIndex, chec
 from .years import YearFilter, parse_year_filter, year_in_range
 
 SEARCH_DIR = "search"
+KEYWORD_DIRS = ("keyword", "keyword-outlines")  # BM25 of the passages, and of the outline passages alone
 EMBED_CACHE = "embed-cache.npz"  # passage vectors by text digest, kept across rebuilds
 CANDIDATES = 100  # per method, before fusion
 QUERY_CACHE_SIZE = 1024
@@ -159,10 +160,10 @@ class SearchEngine:
         self._db.execute("CREATE INDEX IF NOT EXISTS passages_plan ON passages(plan)")
         self._db.commit()
         self.vectors = VectorIndex.load(self.directory, embedder.model_id, embedder.dim)
-        kw_dir = self.directory / "keyword"
-        self.keyword = KeywordIndex.load(kw_dir) if (kw_dir / "options.json").exists() else KeywordIndex(tokenizer)
-        if self.keyword.options != tokenizer:
-            self._rebuild_keyword()
+        self.keyword, self._outline_keyword = (_load_keyword(self.directory / name, tokenizer) for name in KEYWORD_DIRS)
+        saved = all((self.directory / name / "options.json").exists() for name in KEYWORD_DIRS)
+        if not saved or self.keyword.options != tokenizer or self._outline_keyword.options != tokenizer:
+            self._rebuild_keyword()  # a new index, one from before outlines had their own, or new tokenizer options
         self._load_passages()
 
     # --- opening ---------------------------------------------------------------------
@@ -263,7 +264,6 @@ class SearchEngine:
         self._plan = np.array(plan, dtype=object)
         self._kind = np.array(kind, dtype=object)
         self._outline = self._kind == OUTLINE_KIND
-        self._outline_keyword = self._outline_keyword_index()
         self._progs = progs
         self._agency_text = None  # built on first agency filter
         self._programme_masks: dict[str, np.ndarray] = {}
@@ -349,26 +349,36 @@ class SearchEngine:
         return tokens
 
     def _rebuild_keyword(self) -> None:
-        rows = self._db.execute("SELECT id, tokens, data FROM passages ORDER BY id").fetchall()
-        stored_ok = self.keyword.options == self.tokenizer
-        ids, token_lists = [], []
-        for i, tokens, data in rows:
-            ids.append(i)
-            if stored_ok:
-                token_lists.append(tokens.split())
-            else:
-                token_lists.append(self._tokens(Passage.from_json(json.loads(data))))
-        if not stored_ok:
+        """Rebuild both BM25 indexes from the stored tokens (re-tokenising every passage
+        first if the tokenizer options changed) and save them.
+
+        Outlines get an index of their own: only a question about a plan's parts sees them,
+        and their headings must not change the word statistics every other question is
+        scored with."""
+        stored_ok = self.keyword.options == self.tokenizer and self._outline_keyword.options == self.tokenizer
+        rows = self._db.execute("SELECT id, tokens, json_extract(data, '$.kind') FROM passages ORDER BY id").fetchall()
+        ids = [i for i, _, _ in rows]
+        if stored_ok:
+            token_lists = [tokens.split() for _, tokens, _ in rows]
+        else:
+            token_lists = [
+                self._tokens(Passage.from_json(json.loads(data)))
+                for (data,) in self._db.execute("SELECT data FROM passages ORDER BY id")
+            ]
             with self._db:
                 self._db.executemany(
                     "UPDATE passages SET tokens = ? WHERE id = ?", [(" ".join(t), i) for i, t in zip(ids, token_lists)]
                 )
-        # Outlines are left out: only a question about a plan's parts sees them, and their
-        # headings must not change the word statistics every other question is scored with.
-        shown = [json.loads(data)["kind"] != OUTLINE_KIND for _, _, data in rows]
-        self.keyword = KeywordIndex(self.tokenizer)
-        self.keyword.build([i for i, keep in zip(ids, shown) if keep], [t for t, keep in zip(token_lists, shown) if keep])
-        self.keyword.save(self.directory / "keyword")
+        is_outline = [kind == OUTLINE_KIND for _, _, kind in rows]
+        indexes = []
+        for name, wanted in zip(KEYWORD_DIRS, (False, True)):
+            index = KeywordIndex(self.tokenizer)
+            index.build(
+                [i for i, o in zip(ids, is_outline) if o == wanted], [t for t, o in zip(token_lists, is_outline) if o == wanted]
+            )
+            index.save(self.directory / name)
+            indexes.append(index)
+        self.keyword, self._outline_keyword = indexes
 
     # --- reading ---------------------------------------------------------------------
     def _mask(
@@ -631,19 +641,6 @@ class SearchEngine:
         if keep.sum() >= min(depth, len(self.vectors) - int(self._outline.sum())):
             return ids[keep][:depth], sims[keep][:depth]
         return self.vectors.search(qv, depth, excluded=self._ids[self._outline])
-
-    def _outline_keyword_index(self) -> KeywordIndex:
-        """BM25 over the outline passages alone, rebuilt from their stored tokens whenever
-        the passages are (a few per plan)."""
-        index = KeywordIndex(self.tokenizer)
-        outline_ids = [int(i) for i in self._ids[self._outline]]
-        if outline_ids:
-            with self._db_lock:
-                rows = self._db.execute(
-                    f"SELECT id, tokens FROM passages WHERE id IN ({','.join('?' * len(outline_ids))}) ORDER BY id", outline_ids
-                ).fetchall()
-            index.build([i for i, _ in rows], [t.split() for _, t in rows])
-        return index
 
     def _outlines_within(self, mask: np.ndarray | None) -> list[int]:
         """Ids of the outline passages `mask` allows."""
@@ -929,3 +926,8 @@ def _iris_missing_from_store(store: Any, iris: list[str]) -> list[str] | None:
     if not known:
         return None
     return sorted(i.split("#")[0] for i in iris if i.split("#")[0] not in known)
+
+
+def _load_keyword(directory: Path, tokenizer: TokenizerOptions) -> KeywordIndex:
+    """A saved BM25 index, or an empty one (with the wanted options) if none is saved yet."""
+    return KeywordIndex.load(directory) if (directory / "options.json").exists() else KeywordIndex(tokenizer)

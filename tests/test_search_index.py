@@ -5,6 +5,7 @@ model (tests/search_support.py); test_search_embedders.py covers the real backen
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 
@@ -28,7 +29,7 @@ def engine(tmp_path, records):
 
 def test_index_is_written_to_disk_and_reopens(engine, tmp_path):
     files = {p.name for p in (tmp_path / "search").iterdir()}
-    assert {"manifest.json", "passages.sqlite", "vectors.faiss", "keyword"} <= files
+    assert {"manifest.json", "passages.sqlite", "vectors.faiss", "keyword", "keyword-outlines"} <= files
     manifest = json.loads((tmp_path / "search" / "manifest.json").read_text())
     assert manifest["model_id"] == "test/hash-64" and manifest["dim"] == 64
     n = len(engine)
@@ -38,7 +39,22 @@ def test_index_is_written_to_disk_and_reopens(engine, tmp_path):
     outlines = sum(again.passage(int(i)).kind == "outline" for i in again.vectors.ids())
     assert outlines > 0  # outlines have a BM25 index of their own (search/engine.py)
     assert len(again) == n and len(again.vectors) == n and len(again.keyword) == n - outlines
+    assert len(again._outline_keyword) == outlines  # read from disk, not rebuilt
     assert [h.iri for h in again.search("Thư viện tỉnh phục vụ lượt độc giả", k=3)] == [h.iri for h in first]
+    again.close()
+
+
+def test_an_index_saved_before_outlines_had_their_own_bm25_gets_it_on_open(engine, tmp_path):
+    structure_question = "Kế hoạch của Lai Châu gồm những nhóm giải pháp nào?"
+    first = engine.search(structure_question, k=3)
+    assert first[0].kind == "outline"
+    outlines = len(engine._outline_keyword)
+    engine.close()
+    shutil.rmtree(tmp_path / "search" / "keyword-outlines")
+    again = SearchEngine.open(tmp_path, embedder=HashEmbedder())
+    assert len(again._outline_keyword) == outlines and (tmp_path / "search" / "keyword-outlines" / "options.json").exists()
+    assert [h.iri for h in again.search(structure_question, k=3)] == [h.iri for h in first]
+    assert again.check_consistency()["ok"]
     again.close()
 
 
