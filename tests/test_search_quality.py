@@ -7,6 +7,8 @@ cache as `kehoach eval search`). The full figures come from `kehoach eval search
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from search_support import user_embed_cache
 
@@ -72,3 +74,25 @@ def test_english_questions_gain_from_translation(two_plan_engine, questions):
     assert with_translation >= without + 0.3
     fusion = evaluate(english, runner(two_plan_engine, "hybrid"))["overall"]
     assert fusion["hit@5"] >= 0.8
+
+
+def test_synthetic_training_queries_each_point_into_the_passage_they_were_written_from(records):
+    """benchmarks/data/synthetic-queries.jsonl (the adapter experiment): every quote is
+    found in its plan, inside a passage that is not an outline, and every such passage has
+    one query of each style."""
+    from collections import Counter
+
+    from kehoach.search.evaluate import passage_matches
+    from kehoach.search.passages import OUTLINE_KIND, passages_from_record
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "synthetic-queries.jsonl"
+    synthetic = load_questions(path, {pid: r.original_text for pid, r in records.items()})
+    passages = {pid: [p for p in passages_from_record(r) if p.kind != OUTLINE_KIND] for pid, r in records.items()}
+    answered: Counter = Counter()
+    for q in synthetic:
+        (gold,) = q.gold
+        hits = [p.id for p in passages[gold.plan] if passage_matches(p, gold)]
+        assert len(hits) == 1, (q.id, hits)
+        answered[hits[0], q.slices[0]] += 1
+    assert set(answered.values()) == {1}
+    assert len(answered) == 3 * sum(len(ps) for ps in passages.values())
