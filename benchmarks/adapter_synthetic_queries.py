@@ -31,15 +31,6 @@ VARIANTS = {"none": set(), "english": {"english"}, "colloquial": {"colloquial"},
 SLICES = ("overall", "plain", "no-diacritics", "paraphrase", "ocr", "numeric", "agency", "english")
 
 
-def adapters_with(questions, extra, engine):
-    """One adapter per plan trained without it (search/evaluate.py), on the questions plus
-    `extra`; each question gets the one that never saw its plan."""
-    data = ev.adapter_data(list(questions) + list(extra), engine)
-    plan_of = {q.id: (q.gold[0].plan if q.gold else "") for q in questions}
-    adapters = {plan: ev.train_adapter(data, engine.embedder.model_id, plan) for plan in sorted(set(plan_of.values()))}
-    return {q.id: adapters[plan_of[q.id]] for q in questions}
-
-
 def main(variants: list[str]) -> None:
     paths = ev.default_question_paths()
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,7 +42,7 @@ def main(variants: list[str]) -> None:
                 ev.apply_judgments(questions, default_judgment_paths(paths), originals)
             for variant in variants:
                 extra = [q for q in synthetic if set(q.slices) & VARIANTS[variant]]
-                adapters = adapters_with(questions, extra, engine)
+                adapters = ev.held_out_adapters(questions, engine, extra)
                 for mode in ("hybrid", "vector"):
                     result = ev.evaluate(questions, ev.runner(engine, mode, adapters=adapters))
                     figures = " ".join(f"{s}={result[s]['mrr@10']:.4f}" for s in SLICES)

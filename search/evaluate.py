@@ -639,11 +639,12 @@ def train_adapter(data: AdapterData, model_id: str, held_out_plan: str | None = 
     return QueryAdapter(matrix, model_id, {"questions": len(use), **({"held_out_plan": held_out_plan} if held_out_plan else {}), **trained_on})
 
 
-def held_out_adapters(questions: Sequence[Question], engine: SearchEngine) -> dict[str, "QueryAdapter"]:
+def held_out_adapters(questions: Sequence[Question], engine: SearchEngine, extra: Sequence[Question] = ()) -> dict[str, "QueryAdapter"]:
     """For each question, the adapter trained without the plan holding its (first) answer:
     the questions touching that plan and that plan's passages are left out of its training,
-    so every question is scored by an adapter that never saw its plan."""
-    data = adapter_data(questions, engine)
+    so every question is scored by an adapter that never saw its plan. `extra`: more
+    training questions (held out the same way), never scored."""
+    data = adapter_data([*questions, *extra], engine)
     plan_of = {q.id: (q.gold[0].plan if q.gold else "") for q in questions}
     adapters = {plan: train_adapter(data, engine.embedder.model_id, plan) for plan in sorted(set(plan_of.values()))}
     return {q.id: adapters[plan_of[q.id]] for q in questions}
