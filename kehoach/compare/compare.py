@@ -224,10 +224,9 @@ def fold_narrower(mapped: dict[Indicator, list[dict[str, Any]]]) -> dict[Indicat
     with the narrower type (`narrower`, shown after the value)."""
     out = {ind: list(evidence) for ind, evidence in mapped.items()}
     for ind in sorted(mapped, key=lambda i: (-len(ancestors(i.institution)), i.key)):  # deepest first
-        broader = next((Indicator(a, ind.metric) for a in ancestors(ind.institution) if Indicator(a, ind.metric) in out), None)
-        if broader is not None and ind in out:
-            label = INSTITUTION_TYPES[ind.institution].label if ind.institution in INSTITUTION_TYPES else ind.institution
-            out[broader] += [{**e, "narrower": e.get("narrower") or label} for e in out.pop(ind)]
+        broader = next((b for b in (Indicator(a, ind.metric) for a in ancestors(ind.institution)) if b in out), None)
+        if broader is not None:
+            out[broader] += [{**e, "narrower": e.get("narrower") or ind.institution_label} for e in out.pop(ind)]
     for evidence in out.values():
         evidence.sort(key=lambda e: (e["plan"], e["year"] or 0, e["start"]))
     return out

@@ -122,10 +122,14 @@ class Indicator:
         return f"{self.institution or '-'}|{self.metric or '-'}"
 
     @property
-    def label(self) -> str:
+    def institution_label(self) -> str:
         inst = INSTITUTION_TYPES.get(self.institution or "")
+        return inst.label if inst else self.institution or "?"
+
+    @property
+    def label(self) -> str:
         metric = METRICS.get(self.metric or "")
-        return f"{inst.label if inst else self.institution or '?'} — {metric.label if metric else self.metric or '?'}"
+        return f"{self.institution_label} — {metric.label if metric else self.metric or '?'}"
 
     @property
     def label_en(self) -> str:
