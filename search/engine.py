@@ -160,9 +160,9 @@ class SearchEngine:
         self._db.execute("CREATE INDEX IF NOT EXISTS passages_plan ON passages(plan)")
         self._db.commit()
         self.vectors = VectorIndex.load(self.directory, embedder.model_id, embedder.dim)
-        self.keyword, self._outline_keyword = (_load_keyword(self.directory / name, tokenizer) for name in KEYWORD_DIRS)
-        saved = all((self.directory / name / "options.json").exists() for name in KEYWORD_DIRS)
-        if not saved or self.keyword.options != tokenizer or self._outline_keyword.options != tokenizer:
+        saved = [_saved_keyword(self.directory / name) for name in KEYWORD_DIRS]  # None: not written yet
+        self.keyword, self._outline_keyword = (index or KeywordIndex(tokenizer) for index in saved)
+        if None in saved or self.keyword.options != tokenizer or self._outline_keyword.options != tokenizer:
             self._rebuild_keyword()  # a new index, one from before outlines had their own, or new tokenizer options
         self._load_passages()
 
@@ -928,6 +928,6 @@ def _iris_missing_from_store(store: Any, iris: list[str]) -> list[str] | None:
     return sorted(i.split("#")[0] for i in iris if i.split("#")[0] not in known)
 
 
-def _load_keyword(directory: Path, tokenizer: TokenizerOptions) -> KeywordIndex:
-    """A saved BM25 index, or an empty one (with the wanted options) if none is saved yet."""
-    return KeywordIndex.load(directory) if (directory / "options.json").exists() else KeywordIndex(tokenizer)
+def _saved_keyword(directory: Path) -> KeywordIndex | None:
+    """The BM25 index saved in `directory`, or None if none is saved there yet."""
+    return KeywordIndex.load(directory) if (directory / "options.json").exists() else None
