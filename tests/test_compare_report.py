@@ -145,4 +145,18 @@ def test_cli_compares_the_plans_of_a_store(corpus_paths, tmp_path):
 
 def test_eval_compare_is_registered():
     result = CliRunner().invoke(main, ["eval", "compare", "--help"])
-    assert result.exit_code == 0 and "precision" in result.output.lower()
+    assert result.exit_code == 0 and "status" in result.output.lower()
+
+
+@pytest.mark.slow
+def test_eval_compare_prints_statuses_pairs_and_agreement(tmp_path, monkeypatch):
+    monkeypatch.setenv("KEHOACH_CACHE", str(tmp_path))
+    result = CliRunner().invoke(main, ["eval", "compare", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert set(data) == {"alignments", "pairs", "agreement"}
+    assert all("fitted_on_others" in a for a in data["alignments"]["alignments"].values())
+    empty = tmp_path / "none"
+    empty.mkdir()
+    refused = CliRunner().invoke(main, ["eval", "compare", "--alignments", str(empty)])
+    assert refused.exit_code == 2 and "no hand alignments" in refused.output

