@@ -217,6 +217,9 @@ def test_gold_matching_and_metrics():
     assert 0 < m["ndcg@10"] < 1
     miss = score_ranking([("p", 0, 50)], gold)
     assert miss == {"mrr@10": 0.0, "hit@5": 0.0, "recall@5": 0.0, "ndcg@10": 0.0, "judged@10": 0.0}
+    # seven quoted lines in one table passage: all found by one hit, recall capped at 1
+    lines = [GoldItem("p", 1000 + 30 * k, 1020 + 30 * k, 2, "z" * 20) for k in range(7)]
+    assert score_ranking([("p", 1000, 1300), ("p", 0, 50)], lines)["recall@5"] == 1.0
 
 
 def test_saved_bm25_scores_equal_bm25s(tmp_path):
