@@ -155,8 +155,11 @@ def _score(prep: _Prepared, embedder: TaskEmbedder, th: Thresholds, align: Align
     for side in ("a", "b"):
         kept = [(gold_status[side][u], p) for u, p in zip(prep.units[side], pred[side]) if u in gold_status[side]]
         result[side] = score_statuses([g for g, _ in kept], [p for _, p in kept], STATUSES[side])
-    # The partner each row shows: is it one the labeller paired with the task?
-    shown = {(prep.units["a"][_pos(prep.items["a"], r.a)], prep.units["b"][_pos(prep.items["b"], r.b)]) for r in rows if r.a and r.b and r.status in STATUS_RANK}
+    # The partner each row shows: is it one the labeller paired with the task? (Rows naming a
+    # not-task or a task the gold does not know are left out.)
+    unit_of = {id(item): unit for side in ("a", "b") for item, unit in zip(prep.items[side], prep.units[side])}
+    shown = {(unit_of[id(r.a)], unit_of[id(r.b)]) for r in rows if r.a and r.b and r.status in STATUS_RANK}
+    shown = {(a, b) for a, b in shown if a in gold_status["a"] and b in gold_status["b"]}
     same = {p for p, label in prep.gold.pairs.items() if label == "same"}
     result["partners"] = {
         "shown": len(shown),
@@ -165,10 +168,6 @@ def _score(prep: _Prepared, embedder: TaskEmbedder, th: Thresholds, align: Align
     }
     result["macro_f1"] = (result["a"]["macro_f1"] + result["b"]["macro_f1"]) / 2
     return result
-
-
-def _pos(items: Sequence[TaskItem], item: TaskItem) -> int:
-    return next(k for k, x in enumerate(items) if x is item)
 
 
 def fit_status_thresholds(preps: Sequence[_Prepared], embedder: TaskEmbedder, align: Aligner = align_tasks) -> Thresholds:
