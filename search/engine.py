@@ -161,7 +161,7 @@ class SearchEngine:
         self._db.commit()
         self.vectors = VectorIndex.load(self.directory, embedder.model_id, embedder.dim)
         saved = [_saved_keyword(self.directory / name) for name in KEYWORD_DIRS]  # None: not written yet
-        self.keyword, self._outline_keyword = (index or KeywordIndex(tokenizer) for index in saved)
+        self.keyword, self._outline_keyword = (KeywordIndex(tokenizer) if index is None else index for index in saved)
         if None in saved or self.keyword.options != tokenizer or self._outline_keyword.options != tokenizer:
             self._rebuild_keyword()  # a new index, one from before outlines had their own, or new tokenizer options
         self._load_passages()
