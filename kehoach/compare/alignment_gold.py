@@ -27,7 +27,7 @@ import numpy as np
 
 from kehoach.ingest.records import PlanRecord
 
-from .tasks import DEFAULT_THRESHOLDS, TaskAlignment, TaskEmbedder, TaskItem, Thresholds, align_tasks, prf, task_items
+from .tasks import DEFAULT_THRESHOLDS, LABELS, TaskAlignment, TaskEmbedder, TaskItem, Thresholds, align_tasks, locate, prf, task_items
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "tests" / "gold" / "compare" / "alignment"
 STATUS_RANK = {"continued": 2, "changed": 1}  # a task in several rows takes its best status
@@ -136,6 +136,7 @@ class _Prepared:
     gold: AlignmentGold
     items: dict[str, list[TaskItem]]
     units: dict[str, list[str | None]]  # per side, the gold id of each item (None: unknown)
+    statuses: dict[str, dict[str, str]]  # the gold's statuses (AlignmentGold.statuses), read once
 
 
 def _prepare(gold: AlignmentGold, records: dict[str, PlanRecord]) -> _Prepared:
@@ -144,11 +145,11 @@ def _prepare(gold: AlignmentGold, records: dict[str, PlanRecord]) -> _Prepared:
             raise ValueError(f"{gold.name}: plan {plan} is not in the compared corpus")
     items = {"a": task_items(records[gold.a_plan]), "b": task_items(records[gold.b_plan])}
     units = {side: match_units(items[side], gold.tasks[side]) for side in ("a", "b")}
-    return _Prepared(gold, items, units)
+    return _Prepared(gold, items, units, gold.statuses())
 
 
 def _score(prep: _Prepared, embedder: TaskEmbedder, th: Thresholds, align: Aligner = align_tasks) -> dict[str, Any]:
-    gold_status = prep.gold.statuses()
+    gold_status = prep.statuses
     rows = align(prep.items["a"], prep.items["b"], embedder, th)
     pred = predicted_statuses(rows, prep.items)
     result: dict[str, Any] = {"thresholds": th.to_json()}
@@ -198,11 +199,10 @@ def evaluate_alignments(
     preps = [_prepare(g, records) for g in golds]
     out: dict[str, Any] = {"model": embedder.model_id, "alignments": {}}
     for prep in preps:
-        statuses = prep.gold.statuses()
         out["alignments"][prep.gold.name] = {
             "a_plan": prep.gold.a_plan,
             "b_plan": prep.gold.b_plan,
-            "gold": {side: {s: list(statuses[side].values()).count(s) for s in STATUSES[side]} for side in ("a", "b")},
+            "gold": {side: {s: list(prep.statuses[side].values()).count(s) for s in STATUSES[side]} for side in ("a", "b")},
             "pairs": {label: list(prep.gold.pairs.values()).count(label) for label in ("same", "related")},
             "unknown_tasks": {side: sum(1 for u in prep.units[side] if u is None) for side in ("a", "b")},
             "shipped": _score(prep, embedder, DEFAULT_THRESHOLDS, align),
@@ -224,8 +224,6 @@ def agreement_with_pairs(golds: Sequence[AlignmentGold], pairs: Sequence[Any], r
     `GoldPair` list) on the pairs both cover: two labellers, one question. Returns the count
     of shared pairs, the count labelled alike, Cohen's kappa and the (pair, alignment) label
     counts."""
-    from .tasks import LABELS, locate
-
     by_plans = {(g.a_plan, g.b_plan): g for g in golds}
     confusion: dict[tuple[str, str], int] = {}
     for p in pairs:

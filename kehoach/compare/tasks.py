@@ -195,6 +195,11 @@ class TaskAlignment:
         }
 
 
+def task_similarities(tasks_a: Sequence[TaskItem], tasks_b: Sequence[TaskItem], embedder: TaskEmbedder) -> np.ndarray:
+    """The cosine of every (A task, B task) pair: rows A, columns B (unit vectors)."""
+    return embedder.embed([t.text for t in tasks_a]) @ embedder.embed([t.text for t in tasks_b]).T
+
+
 def align_tasks(
     tasks_a: Sequence[TaskItem],
     tasks_b: Sequence[TaskItem],
@@ -210,10 +215,7 @@ def align_tasks(
         return [TaskAlignment("new", None, b, None) for b in tasks_b]
     if not tasks_b:
         return [TaskAlignment("dropped", a, None, None) for a in tasks_a]
-    embedder = embedder or TaskEmbedder()
-    va = embedder.embed([t.text for t in tasks_a])
-    vb = embedder.embed([t.text for t in tasks_b])
-    sims = va @ vb.T
+    sims = task_similarities(tasks_a, tasks_b, embedder or TaskEmbedder())
     rows: list[TaskAlignment] = []
     taken: set[int] = set()
     for i, a in enumerate(tasks_a):
